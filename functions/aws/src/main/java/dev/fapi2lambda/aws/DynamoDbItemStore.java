@@ -1,0 +1,165 @@
+package dev.fapi2lambda.aws;
+
+import dev.fapi2lambda.core.store.Item;
+import dev.fapi2lambda.core.store.ItemStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * The store port on one DynamoDB table (DESIGN.md 3). Every condition that decides a one-time
+ * thing is evaluated by DynamoDB; every read is strongly consistent; items whose expiresAt has
+ * passed are treated as absent, whether or not TTL has deleted them yet.
+ */
+public final class DynamoDbItemStore implements ItemStore {
+    static final String PK = "pk";
+    private static final String LIVE = "(attribute_not_exists(expiresAt) OR expiresAt > :now)";
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoDbItemStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public Optional<Item> get(String pk, Instant now) {
+        Map<String, AttributeValue> found = dynamo.getItem(r -> r.tableName(table).key(key(pk)).consistentRead(true)).item();
+        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(fromDynamo(found)).filter(i -> i.isLive(now));
+    }
+
+    @Override
+    public void put(Item item) {
+        dynamo.putItem(r -> r.tableName(table).item(toDynamo(item)));
+    }
+
+    @Override
+    public boolean putIfAbsent(Item item, Instant now) {
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(toDynamo(item))
+                    .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now")
+                    .expressionAttributeValues(Map.of(":now", number(now.getEpochSecond())))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.NONE));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<Item> consume(String pk, Instant now) {
+        try {
+            DeleteItemResponse deleted = dynamo.deleteItem(r -> r.tableName(table).key(key(pk))
+                    .conditionExpression("attribute_exists(pk) AND " + LIVE)
+                    .expressionAttributeValues(Map.of(":now", number(now.getEpochSecond())))
+                    .returnValues(ReturnValue.ALL_OLD));
+            return Optional.of(fromDynamo(deleted.attributes()));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<Item> markOnce(String pk, String attribute, Object value, Instant now) {
+        try {
+            var updated = dynamo.updateItem(r -> r.tableName(table).key(key(pk))
+                    .updateExpression("SET #a = :v")
+                    .conditionExpression("attribute_exists(pk) AND attribute_not_exists(#a) AND " + LIVE)
+                    .expressionAttributeNames(Map.of("#a", attribute))
+                    .expressionAttributeValues(Map.of(":v", toDynamo(value), ":now", number(now.getEpochSecond())))
+                    .returnValues(ReturnValue.ALL_OLD));
+            return Optional.of(fromDynamo(updated.attributes()));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<Item> list(String prefix) {
+        List<Item> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanRequest.Builder scan = ScanRequest.builder().tableName(table).consistentRead(true)
+                    .filterExpression("begins_with(pk, :p)")
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(prefix)));
+            if (start != null) {
+                scan.exclusiveStartKey(start);
+            }
+            ScanResponse page = dynamo.scan(scan.build());
+            page.items().forEach(i -> items.add(fromDynamo(i)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
+    private static Map<String, AttributeValue> key(String pk) {
+        return Map.of(PK, AttributeValue.fromS(pk));
+    }
+
+    private static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    static Map<String, AttributeValue> toDynamo(Item item) {
+        Map<String, AttributeValue> out = new HashMap<>();
+        item.attributes().forEach((name, value) -> out.put(name, toDynamo(value)));
+        out.put(PK, AttributeValue.fromS(item.pk()));
+        return out;
+    }
+
+    private static AttributeValue toDynamo(Object value) {
+        if (value instanceof String s) {
+            return AttributeValue.fromS(s);
+        }
+        if (value instanceof Long l) {
+            return number(l);
+        }
+        if (value instanceof Integer i) {
+            return number(i);
+        }
+        if (value instanceof Boolean b) {
+            return AttributeValue.fromBool(b);
+        }
+        if (value instanceof List<?> list) {
+            return AttributeValue.fromL(list.stream().map(v -> AttributeValue.fromS((String) v)).toList());
+        }
+        throw new IllegalArgumentException("unsupported attribute type " + value.getClass());
+    }
+
+    static Item fromDynamo(Map<String, AttributeValue> attributes) {
+        Map<String, Object> out = new HashMap<>();
+        attributes.forEach((name, value) -> {
+            if (!PK.equals(name)) {
+                out.put(name, fromDynamo(value));
+            }
+        });
+        return new Item(attributes.get(PK).s(), out);
+    }
+
+    private static Object fromDynamo(AttributeValue value) {
+        if (value.s() != null) {
+            return value.s();
+        }
+        if (value.n() != null) {
+            return Long.parseLong(value.n());
+        }
+        if (value.bool() != null) {
+            return value.bool();
+        }
+        if (value.hasL()) {
+            return value.l().stream().map(AttributeValue::s).toList();
+        }
+        throw new IllegalStateException("unsupported DynamoDB attribute " + value.type());
+    }
+}

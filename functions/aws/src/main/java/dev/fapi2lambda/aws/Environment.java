@@ -1,0 +1,66 @@
+package dev.fapi2lambda.aws;
+
+import dev.fapi2lambda.core.config.ServerConfig;
+import dev.fapi2lambda.core.keys.KeyService;
+import dev.fapi2lambda.core.store.ItemStore;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * The environment variables the functions read (template.yaml sets every one):
+ * ISSUER, TABLE_NAME, KMS_PS256_KEY_ID, KMS_ES256_KEY_ID, optional KMS_PREVIOUS_KEY_IDS
+ * (comma-separated, still published in the JWKS), ACCESS_TOKEN_LIFETIME_SECONDS,
+ * REFRESH_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS.
+ */
+public final class Environment {
+    private final Map<String, String> env;
+
+    Environment(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static Environment system() {
+        return new Environment(System.getenv());
+    }
+
+    String require(String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+
+    Optional<String> optional(String name) {
+        return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+    }
+
+    public ServerConfig serverConfig() {
+        ServerConfig defaults = ServerConfig.defaults(require("ISSUER"));
+        return new ServerConfig(defaults.issuer(), defaults.parLifetime(),
+                seconds("CODE_LIFETIME_SECONDS").orElse(defaults.codeLifetime()),
+                seconds("ACCESS_TOKEN_LIFETIME_SECONDS").orElse(defaults.accessTokenLifetime()),
+                seconds("REFRESH_TOKEN_LIFETIME_SECONDS").orElse(defaults.refreshTokenLifetime()),
+                defaults.maxFutureSkew(), defaults.maxAssertionLifetime(), defaults.dpopProofMaxAge(),
+                defaults.maxBodyBytes(), defaults.scopesSupported(), defaults.claimsSupported());
+    }
+
+    private Optional<Duration> seconds(String name) {
+        return optional(name).map(v -> Duration.ofSeconds(Long.parseLong(v)));
+    }
+
+    ItemStore itemStore() {
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return new DynamoDbItemStore(dynamo, require("TABLE_NAME"));
+    }
+
+    KeyService keyService() {
+        KmsClient kms = KmsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return new KmsKeyService(kms, require("KMS_PS256_KEY_ID"), require("KMS_ES256_KEY_ID"),
+                optional("KMS_PREVIOUS_KEY_IDS").map(v -> java.util.List.of(v.split(","))).orElse(java.util.List.of()));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.fapi2lambda.core.client;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.fapi2lambda.core.store.Item;
+import dev.fapi2lambda.core.store.ItemStore;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+/** Clients as items {@code client#<client_id>}: no expiry, written by the admin commands. */
+public final class ClientRepository {
+    private static final String PREFIX = "client#";
+    private final ItemStore store;
+
+    public ClientRepository(ItemStore store) {
+        this.store = store;
+    }
+
+    public Optional<Client> find(String clientId, Instant now) {
+        return store.get(PREFIX + clientId, now).map(ClientRepository::fromItem);
+    }
+
+    public void save(Client client) {
+        store.put(Item.of(PREFIX + client.clientId())
+                .put("clientId", client.clientId())
+                .put("authMethod", client.authMethod().value())
+                .put("jwks", client.jwks().toString(true))
+                .put("redirectUris", client.redirectUris())
+                .put("scopes", List.copyOf(client.scopes()))
+                .put("dpopRequired", client.dpopRequired())
+                .build());
+    }
+
+    public List<Client> list() {
+        return store.list(PREFIX).stream().map(ClientRepository::fromItem).toList();
+    }
+
+    private static Client fromItem(Item item) {
+        try {
+            return new Client(item.required("clientId"),
+                    AuthMethod.of(item.required("authMethod")).orElseThrow(),
+                    JWKSet.parse(item.required("jwks")),
+                    item.strings("redirectUris"),
+                    new HashSet<>(item.strings("scopes")),
+                    item.flag("dpopRequired"));
+        } catch (ParseException e) {
+            throw new IllegalStateException("stored client " + item.pk() + " has an unreadable JWKS", e);
+        }
+    }
+}

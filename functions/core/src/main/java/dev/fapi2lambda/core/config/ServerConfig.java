@@ -1,0 +1,70 @@
+package dev.fapi2lambda.core.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the protocol core is configured with. Each default is chosen for FAPI 2.0 and says why.
+ * Public URLs come from here, never from Host or forwarded headers (DESIGN.md 2).
+ *
+ * @param issuer               the issuer identifier: an https origin without a trailing slash (RFC 8414 2)
+ * @param parLifetime          lifetime of a pushed request_uri; RFC 9126 recommends short, 60 s default
+ * @param codeLifetime         lifetime of an authorization code; FAPI 2.0 SP 5.3.2.1: at most 60 s
+ * @param accessTokenLifetime  lifetime of access tokens; short, as revocation is not checked by every resource
+ * @param refreshTokenLifetime lifetime of refresh tokens and grants
+ * @param maxFutureSkew        JWTs with iat/nbf up to this far in the future are accepted; FAPI 2.0 SP 5.3.2.1
+ *                             asks for 10 s accepted and more than 60 s rejected
+ * @param maxAssertionLifetime a client assertion whose exp is further than this from its iat (or from now) is
+ *                             rejected, which bounds how long its jti must be remembered
+ * @param dpopProofMaxAge      DPoP proofs older than this (by iat) are rejected (RFC 9449 11.1)
+ * @param maxBodyBytes         requests with larger bodies are refused with 413
+ * @param scopesSupported      every scope a client may be registered for
+ * @param claimsSupported      the claims the userinfo and ID token may carry
+ */
+public record ServerConfig(String issuer, Duration parLifetime, Duration codeLifetime, Duration accessTokenLifetime,
+                           Duration refreshTokenLifetime, Duration maxFutureSkew, Duration maxAssertionLifetime,
+                           Duration dpopProofMaxAge, int maxBodyBytes, List<String> scopesSupported,
+                           List<String> claimsSupported) {
+
+    public static final Duration FAPI_MAX_CODE_LIFETIME = Duration.ofSeconds(60);
+    public static final Duration FAPI_MAX_FUTURE_SKEW = Duration.ofSeconds(60);
+
+    public ServerConfig {
+        URI uri = URI.create(issuer);
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null || uri.getQuery() != null
+                || uri.getFragment() != null || issuer.endsWith("/") || (uri.getPath() != null && !uri.getPath().isEmpty())) {
+            throw new IllegalArgumentException("issuer must be an https origin without path or trailing slash: " + issuer);
+        }
+        if (codeLifetime.compareTo(FAPI_MAX_CODE_LIFETIME) > 0 || codeLifetime.isNegative() || codeLifetime.isZero()) {
+            throw new IllegalArgumentException("FAPI 2.0 SP 5.3.2.1: code lifetime must be 1..60 s");
+        }
+        if (maxFutureSkew.compareTo(FAPI_MAX_FUTURE_SKEW) > 0 || maxFutureSkew.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw new IllegalArgumentException("FAPI 2.0 SP 5.3.2.1: future skew must accept 10 s and reject above 60 s");
+        }
+        if (parLifetime.toSeconds() < 5 || parLifetime.toSeconds() > 599) {
+            throw new IllegalArgumentException("RFC 9126 2.2: request_uri lifetime must be 5..599 s");
+        }
+        scopesSupported = List.copyOf(scopesSupported);
+        claimsSupported = List.copyOf(claimsSupported);
+    }
+
+    /** The defaults for an issuer; every lifetime as FAPI 2.0 recommends. */
+    public static ServerConfig defaults(String issuer) {
+        return new ServerConfig(issuer, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(5),
+                Duration.ofDays(30), Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofSeconds(60),
+                64 * 1024,
+                List.of("openid", "profile", "email", "offline_access", "accounts"),
+                List.of("sub", "name", "given_name", "family_name", "email", "email_verified", "auth_time", "nonce"));
+    }
+
+    public ServerConfig withIssuer(String newIssuer) {
+        return new ServerConfig(newIssuer, parLifetime, codeLifetime, accessTokenLifetime, refreshTokenLifetime,
+                maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, maxBodyBytes, scopesSupported, claimsSupported);
+    }
+
+    /** The public URL of an endpoint path on the issuer's host. */
+    public String url(String path) {
+        return issuer + path;
+    }
+}

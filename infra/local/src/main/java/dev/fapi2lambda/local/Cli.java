@@ -1,0 +1,187 @@
+package dev.fapi2lambda.local;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.fapi2lambda.core.client.AuthMethod;
+import dev.fapi2lambda.core.client.Client;
+import dev.fapi2lambda.core.client.ClientRegistration;
+import dev.fapi2lambda.core.client.ClientRepository;
+import dev.fapi2lambda.core.config.ServerConfig;
+import dev.fapi2lambda.core.user.PasswordHasher;
+import dev.fapi2lambda.core.user.User;
+import dev.fapi2lambda.core.user.UserRepository;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The local command line: serve, client register|list, user add. Names and flags are a contract. */
+@Command(name = "fapi2-local", mixinStandardHelpOptions = true,
+        description = "fapi2-lambda on this machine: every function in one JVM over HTTPS, on DynamoDB Local.",
+        subcommands = {Cli.Serve.class, Cli.ClientCommand.class, Cli.UserCommand.class})
+public final class Cli implements Callable<Integer> {
+    static final String DEFAULT_STATE = ".fapi2-local";
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Cli()).execute(args);
+        if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
+            // DynamoDB Local leaves non-daemon threads behind; commands end here.
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    @Command(name = "serve", description = "Start the authorization server on https://127.0.0.1:PORT.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (0: any free port). Default ${DEFAULT-VALUE}.")
+        int port;
+        @Option(names = "--state-dir", defaultValue = DEFAULT_STATE, description = "State folder. Default ${DEFAULT-VALUE}.")
+        Path stateDir;
+        @Option(names = "--in-memory", description = "Keep DynamoDB Local in memory (nothing persists).")
+        boolean inMemory;
+        @Option(names = "--issuer", description = "Issuer URL (default https://127.0.0.1:PORT).")
+        String issuer;
+
+        @Override
+        public Integer call() throws Exception {
+            long started = System.nanoTime();
+            LocalApp app = LocalApp.start(stateDir, port, inMemory, Optional.ofNullable(issuer), Clock.systemUTC());
+            Runtime.getRuntime().addShutdownHook(new Thread(app::close));
+            Seed.Demo demo = app.demo();
+            PrintWriter out = new PrintWriter(System.out, true);
+            out.println("issuer      " + app.issuer());
+            out.println("discovery   " + app.issuer() + "/.well-known/openid-configuration");
+            out.println("CA to trust " + app.caFile());
+            out.println("demo client " + demo.clientId() + " (private_key_jwt, ES256 key " + demo.clientKeyFile()
+                    + ", redirect " + demo.redirectUri() + ", DPoP required)");
+            out.println("demo user   " + demo.username() + " / " + demo.password());
+            out.println("state       " + stateDir.toAbsolutePath() + (inMemory ? " (DynamoDB in memory)" : ""));
+            out.println("started in  " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            out.println("ready " + app.issuer());
+            new CountDownLatch(1).await();
+            return 0;
+        }
+    }
+
+    @Command(name = "client", description = "Manage clients.", subcommands = {Register.class, ListClients.class})
+    static final class ClientCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            new CommandLine(this).usage(System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "register", description = "Register (or replace) a client. Works beside a running server.")
+    static final class Register implements Callable<Integer> {
+        @Option(names = "--client-id", required = true)
+        String clientId;
+        @Option(names = "--jwks", required = true, description = "File with the client's public JWK Set.")
+        Path jwks;
+        @Option(names = "--redirect-uri", required = true, arity = "1..*")
+        List<String> redirectUris;
+        @Option(names = "--scope", required = true, arity = "1..*")
+        List<String> scopes;
+        @Option(names = "--auth", defaultValue = "private_key_jwt")
+        String auth;
+        @Option(names = "--dpop-required")
+        boolean dpopRequired;
+        @Option(names = "--state-dir", defaultValue = DEFAULT_STATE)
+        Path stateDir;
+
+        @Override
+        public Integer call() throws Exception {
+            AuthMethod method = AuthMethod.of(auth).orElse(null);
+            if (method == null) {
+                System.err.println("error: --auth must be one of " + List.of(AuthMethod.values()).stream().map(AuthMethod::value).toList());
+                return 2;
+            }
+            Client client;
+            try {
+                List<String> allScopes = scopes.stream().flatMap(s -> List.of(s.split("[ ,]+")).stream()).toList();
+                client = new ClientRegistration(ServerConfig.defaults("https://127.0.0.1").scopesSupported())
+                        .validate(new Client(clientId, method, JWKSet.parse(Files.readString(jwks)), redirectUris,
+                                new HashSet<>(allScopes), dpopRequired));
+            } catch (IllegalArgumentException | java.text.ParseException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+            try (LocalDynamo dynamo = LocalDynamo.open(new StateDir(stateDir), false)) {
+                new ClientRepository(dynamo.store()).save(client);
+            }
+            System.out.println("registered " + clientId);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List registered clients.")
+    static final class ListClients implements Callable<Integer> {
+        @Option(names = "--state-dir", defaultValue = DEFAULT_STATE)
+        Path stateDir;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LocalDynamo dynamo = LocalDynamo.open(new StateDir(stateDir), false)) {
+                for (Client c : new ClientRepository(dynamo.store()).list()) {
+                    System.out.println(c.clientId() + "\t" + c.authMethod().value() + "\t"
+                            + (c.dpopRequired() ? "dpop-required" : "-") + "\t" + String.join(" ", c.redirectUris())
+                            + "\t" + String.join(" ", new java.util.TreeSet<>(c.scopes())));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "user", description = "Manage end-users.", subcommands = {AddUser.class})
+    static final class UserCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            new CommandLine(this).usage(System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "add", description = "Add (or replace) a user; the password is read from standard input.")
+    static final class AddUser implements Callable<Integer> {
+        @Option(names = "--username", required = true)
+        String username;
+        @Option(names = "--state-dir", defaultValue = DEFAULT_STATE)
+        Path stateDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!username.matches("[A-Za-z0-9._@-]{1,64}")) {
+                System.err.println("error: username must be 1-64 characters of A-Z a-z 0-9 . _ @ -");
+                return 2;
+            }
+            String password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (password == null || password.length() < 8) {
+                System.err.println("error: a password of at least 8 characters is required on standard input");
+                return 2;
+            }
+            String hash = new PasswordHasher(new SecureRandom()).hash(password.toCharArray());
+            try (LocalDynamo dynamo = LocalDynamo.open(new StateDir(stateDir), false)) {
+                new UserRepository(dynamo.store()).save(new User(username, hash, Map.of()));
+            }
+            System.out.println("added user " + username);
+            return 0;
+        }
+    }
+}

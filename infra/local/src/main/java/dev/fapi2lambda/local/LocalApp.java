@@ -1,0 +1,94 @@
+package dev.fapi2lambda.local;
+
+import dev.fapi2lambda.aws.Components;
+import dev.fapi2lambda.aws.Routes;
+import dev.fapi2lambda.core.config.ServerConfig;
+import dev.fapi2lambda.core.keys.KeyService;
+import dev.fapi2lambda.core.store.ItemStore;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The whole local authorization server in one JVM: DynamoDB Local, the local key service, the
+ * TLS material, the seeded demo client and user, and the HTTPS server in front of the functions.
+ */
+final class LocalApp implements AutoCloseable {
+    private final LocalDynamo dynamo;
+    private final LocalServer server;
+    private final String issuer;
+    private final Path caFile;
+    private final Seed.Demo demo;
+
+    private LocalApp(LocalDynamo dynamo, LocalServer server, String issuer, Path caFile, Seed.Demo demo) {
+        this.dynamo = dynamo;
+        this.server = server;
+        this.issuer = issuer;
+        this.caFile = caFile;
+        this.demo = demo;
+    }
+
+    /**
+     * Starts everything. Port 0 picks a free port. Without an explicit issuer it is
+     * https://127.0.0.1:PORT; with one, its host must resolve to this machine.
+     */
+    static LocalApp start(Path stateDir, int port, boolean inMemory, Optional<String> issuerOption, Clock clock)
+            throws IOException, GeneralSecurityException {
+        StateDir state = new StateDir(stateDir);
+        LocalTls tls = new LocalTls(state);
+        String host = issuerOption.map(i -> URI.create(i).getHost()).orElse("127.0.0.1");
+        SSLContext context = tls.context(host);
+        LocalDynamo dynamo = LocalDynamo.open(state, inMemory);
+        try {
+            KeyService keys = LocalKeys.loadOrCreate(state);
+            ItemStore store = dynamo.store();
+            DeferredRoutes routes = new DeferredRoutes();
+            LocalServer server = new LocalServer(context, port, routes);
+            String issuer = issuerOption.orElse("https://127.0.0.1:" + server.port());
+            ServerConfig config = ServerConfig.defaults(issuer);
+            Seed.Demo demo = Seed.ensure(state, config, store, clock);
+            Components components = new Components(config, () -> store, () -> keys, clock, new SecureRandom());
+            routes.putAll(Routes.functions(components));
+            server.start();
+            return new LocalApp(dynamo, server, issuer, tls.caFile(), demo);
+        } catch (IOException | RuntimeException e) {
+            dynamo.close();
+            throw e;
+        }
+    }
+
+    String issuer() {
+        return issuer;
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    Path caFile() {
+        return caFile;
+    }
+
+    Seed.Demo demo() {
+        return demo;
+    }
+
+    LocalDynamo dynamo() {
+        return dynamo;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        dynamo.close();
+    }
+
+    /** The route table, filled once the issuer (which needs the bound port) is known. */
+    private static final class DeferredRoutes extends java.util.concurrent.ConcurrentHashMap<String, dev.fapi2lambda.aws.ApiFunction> {
+    }
+}

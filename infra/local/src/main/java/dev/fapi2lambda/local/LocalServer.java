@@ -1,0 +1,122 @@
+package dev.fapi2lambda.local;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.fapi2lambda.aws.ApiFunction;
+import dev.fapi2lambda.core.error.ErrorResponses;
+import dev.fapi2lambda.core.error.OAuthException;
+import dev.fapi2lambda.core.http.Response;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Serves the Lambda functions over HTTPS on loopback. Each exchange becomes the API Gateway REST
+ * API proxy event a Lambda would receive ({@link LocalEvents}) and goes to the same
+ * {@code *Function} class, through its {@code RequestStreamHandler} entry point.
+ */
+final class LocalServer implements AutoCloseable {
+    /** FAPI 2.0 SP 5.2.2 / BCP 195: TLS 1.2 with ECDHE AES-GCM (or ChaCha20) only, and TLS 1.3. */
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    static final String[] CIPHER_SUITES = {
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"};
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+    private final HttpsServer server;
+    private final ExecutorService executor;
+    private final Map<String, ApiFunction> routes;
+
+    LocalServer(SSLContext tls, int port, Map<String, ApiFunction> routes) throws IOException {
+        this.routes = routes;
+        this.server = HttpsServer.create(new InetSocketAddress(LocalTls.loopback(), port), 128);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters ssl = tls.getDefaultSSLParameters();
+                ssl.setProtocols(PROTOCOLS);
+                ssl.setCipherSuites(CIPHER_SUITES);
+                ssl.setUseCipherSuitesOrder(true);
+                params.setSSLParameters(ssl);
+            }
+        });
+        this.executor = Executors.newFixedThreadPool(32);
+        server.setExecutor(executor);
+        server.createContext("/", this::exchange);
+    }
+
+    void start() {
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void exchange(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Response response;
+            ApiFunction function = routes.get(exchange.getRequestURI().getRawPath());
+            byte[] body = readBody(exchange.getRequestBody());
+            if (function == null) {
+                response = ErrorResponses.render(OAuthException.notFound());
+            } else if (body == null) {
+                response = ErrorResponses.render(OAuthException.status(413, "invalid_request", "request body is too large"));
+            } else {
+                response = invoke(function, LocalEvents.toEvent(exchange, body));
+            }
+            write(exchange, response);
+        }
+    }
+
+    /** The Lambda entry point, exactly as the runtime calls it: event bytes in, response JSON out. */
+    private static Response invoke(ApiFunction function, byte[] event) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        function.handleRequest(new ByteArrayInputStream(event), out, null);
+        try {
+            Map<String, Object> result = JSONObjectUtils.parse(out.toString(StandardCharsets.UTF_8));
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            JSONObjectUtils.getJSONObject(result, "headers").forEach((k, v) -> headers.put(k, String.valueOf(v)));
+            return new Response(((Number) result.get("statusCode")).intValue(), headers,
+                    JSONObjectUtils.getString(result, "body"));
+        } catch (ParseException e) {
+            throw new IOException("the function returned no proxy response", e);
+        }
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        return body.length > MAX_BODY_BYTES ? null : body;
+    }
+
+    private static void write(HttpExchange exchange, Response response) throws IOException {
+        response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        byte[] bytes = response.body() == null ? new byte[0] : response.body().getBytes(StandardCharsets.UTF_8);
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(response.status(), head || bytes.length == 0 ? -1 : bytes.length);
+        if (!head && bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
