@@ -33,6 +33,10 @@ public final class DynamoDbItemStore implements ItemStore {
         this.table = table;
     }
 
+    String table() {
+        return table;
+    }
+
     @Override
     public Optional<Item> get(String pk, Instant now) {
         Map<String, AttributeValue> found = dynamo.getItem(r -> r.tableName(table).key(key(pk)).consistentRead(true)).item();
