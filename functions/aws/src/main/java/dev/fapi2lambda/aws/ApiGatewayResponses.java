@@ -17,6 +17,10 @@ public final class ApiGatewayResponses {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("statusCode", (long) response.status());
         out.put("headers", new LinkedHashMap<>(response.headers()));
+        if (!response.cookies().isEmpty()) {
+            // Several Set-Cookie values need multiValueHeaders (payload 1.0).
+            out.put("multiValueHeaders", Map.of("Set-Cookie", response.cookies()));
+        }
         out.put("body", response.body());
         out.put("isBase64Encoded", false);
         return out;

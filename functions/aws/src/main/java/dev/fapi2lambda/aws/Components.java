@@ -13,6 +13,18 @@ import dev.fapi2lambda.core.keys.KeyService;
 import dev.fapi2lambda.core.par.ParEndpoint;
 import dev.fapi2lambda.core.par.PushedRequests;
 import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.authorize.AuthorizeEndpoint;
+import dev.fapi2lambda.core.dpop.WindowedDpopNonces;
+import dev.fapi2lambda.core.keys.JwtSigner;
+import dev.fapi2lambda.core.token.AuthorizationCodes;
+import dev.fapi2lambda.core.token.CodeGrant;
+import dev.fapi2lambda.core.token.Grants;
+import dev.fapi2lambda.core.token.RefreshGrant;
+import dev.fapi2lambda.core.token.TokenEndpoint;
+import dev.fapi2lambda.core.token.TokenIssuer;
+import dev.fapi2lambda.core.user.UserRepository;
+import dev.fapi2lambda.core.userinfo.AccessTokenVerifier;
+import dev.fapi2lambda.core.userinfo.UserinfoEndpoint;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -28,7 +40,8 @@ public final class Components {
     private final Supplier<ItemStore> store;
     private final Supplier<KeyService> keys;
     private final Clock clock;
-    private final SecureRandom random;
+    private final Secrets secrets;
+    private final Supplier<DpopNonces> nonces;
 
     public Components(ServerConfig config, Supplier<ItemStore> store, Supplier<KeyService> keys, Clock clock,
                       SecureRandom random) {
@@ -36,7 +49,10 @@ public final class Components {
         this.store = memoize(store);
         this.keys = memoize(keys);
         this.clock = clock;
-        this.random = random;
+        this.secrets = new Secrets(random);
+        this.nonces = memoize(() -> config.dpopNonces()
+                ? new WindowedDpopNonces(this.store.get(), secrets, config.dpopNonceWindow())
+                : DpopNonces.NOT_REQUIRED);
     }
 
     /** Lambda: everything from the environment variables template.yaml sets. */
@@ -66,11 +82,39 @@ public final class Components {
     }
 
     public Endpoint par() {
+        return new ParEndpoint(config, clientAuthentication(), dpopValidator(), new PushedRequests(store.get()), secrets,
+                clock);
+    }
+
+    public Endpoint authorize() {
         ItemStore items = store.get();
-        ClientAuthentication clientAuthentication =
-                new ClientAuthentication(config, new ClientRepository(items), items, clock);
-        DpopProofValidator dpop = new DpopProofValidator(config, items, DpopNonces.NOT_REQUIRED, clock);
-        return new ParEndpoint(config, clientAuthentication, dpop, new PushedRequests(items), new Secrets(random), clock);
+        return new AuthorizeEndpoint(config, new ClientRepository(items), new PushedRequests(items),
+                new UserRepository(items), items, new AuthorizationCodes(items, secrets), secrets, clock);
+    }
+
+    public Endpoint token() {
+        ItemStore items = store.get();
+        Grants grants = new Grants(items);
+        TokenIssuer issuer = new TokenIssuer(config, new JwtSigner(keys.get()), secrets);
+        return new TokenEndpoint(config, clientAuthentication(), dpopValidator(), nonces.get(),
+                new CodeGrant(config, new AuthorizationCodes(items, secrets), grants, issuer, clock),
+                new RefreshGrant(config, grants, issuer, clock), clock);
+    }
+
+    public Endpoint userinfo() {
+        ItemStore items = store.get();
+        AccessTokenVerifier verifier = new AccessTokenVerifier(config.issuer(), config.issuer(), () -> keys.get().publicKeys());
+        return new UserinfoEndpoint(config, verifier, dpopValidator(), nonces.get(), new Grants(items),
+                new UserRepository(items), clock);
+    }
+
+    private ClientAuthentication clientAuthentication() {
+        ItemStore items = store.get();
+        return new ClientAuthentication(config, new ClientRepository(items), items, clock);
+    }
+
+    private DpopProofValidator dpopValidator() {
+        return new DpopProofValidator(config, store.get(), nonces.get(), clock);
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {

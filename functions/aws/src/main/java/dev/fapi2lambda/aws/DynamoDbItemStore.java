@@ -75,17 +75,57 @@ public final class DynamoDbItemStore implements ItemStore {
     }
 
     @Override
-    public Optional<Item> markOnce(String pk, String attribute, Object value, Instant now) {
+    public Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
+                                 Optional<String> unlessSet, Instant now) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":now", number(now.getEpochSecond()));
+        List<String> assignments = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, Object> e : set.entrySet()) {
+            names.put("#s" + i, e.getKey());
+            values.put(":s" + i, toDynamo(e.getValue()));
+            assignments.add("#s" + i + " = :s" + i);
+            i++;
+        }
+        StringBuilder condition = new StringBuilder("attribute_exists(pk) AND " + LIVE);
+        int j = 0;
+        for (Map.Entry<String, Object> e : expected.entrySet()) {
+            names.put("#e" + j, e.getKey());
+            values.put(":e" + j, toDynamo(e.getValue()));
+            condition.append(" AND #e").append(j).append(" = :e").append(j);
+            j++;
+        }
+        unlessSet.ifPresent(a -> {
+            names.put("#u", a);
+            condition.append(" AND attribute_not_exists(#u)");
+        });
         try {
             var updated = dynamo.updateItem(r -> r.tableName(table).key(key(pk))
-                    .updateExpression("SET #a = :v")
-                    .conditionExpression("attribute_exists(pk) AND attribute_not_exists(#a) AND " + LIVE)
-                    .expressionAttributeNames(Map.of("#a", attribute))
-                    .expressionAttributeValues(Map.of(":v", toDynamo(value), ":now", number(now.getEpochSecond())))
+                    .updateExpression("SET " + String.join(", ", assignments))
+                    .conditionExpression(condition.toString())
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_OLD));
             return Optional.of(fromDynamo(updated.attributes()));
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public long increment(String pk, String attribute, Instant expiresAt, Instant now) {
+        try {
+            var updated = dynamo.updateItem(r -> r.tableName(table).key(key(pk))
+                    .updateExpression("ADD #c :one")
+                    .conditionExpression("attribute_exists(pk) AND " + LIVE)
+                    .expressionAttributeNames(Map.of("#c", attribute))
+                    .expressionAttributeValues(Map.of(":one", number(1), ":now", number(now.getEpochSecond())))
+                    .returnValues(ReturnValue.UPDATED_NEW));
+            return Long.parseLong(updated.attributes().get(attribute).n());
+        } catch (ConditionalCheckFailedException absentOrExpired) {
+            put(Item.of(pk).put(attribute, 1L).expiresAt(expiresAt).build());
+            return 1;
         }
     }
 

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * The environment variables the functions read (template.yaml sets every one):
  * ISSUER, TABLE_NAME, KMS_PS256_KEY_ID, KMS_ES256_KEY_ID, optional KMS_PREVIOUS_KEY_IDS
  * (comma-separated, still published in the JWKS), ACCESS_TOKEN_LIFETIME_SECONDS,
- * REFRESH_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS.
+ * REFRESH_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS, DPOP_NONCES (true), ACCESS_TOKEN_ALG (PS256).
  */
 public final class Environment {
     private final Map<String, String> env;
@@ -40,13 +40,14 @@ public final class Environment {
     }
 
     public ServerConfig serverConfig() {
-        ServerConfig defaults = ServerConfig.defaults(require("ISSUER"));
-        return new ServerConfig(defaults.issuer(), defaults.parLifetime(),
-                seconds("CODE_LIFETIME_SECONDS").orElse(defaults.codeLifetime()),
-                seconds("ACCESS_TOKEN_LIFETIME_SECONDS").orElse(defaults.accessTokenLifetime()),
-                seconds("REFRESH_TOKEN_LIFETIME_SECONDS").orElse(defaults.refreshTokenLifetime()),
-                defaults.maxFutureSkew(), defaults.maxAssertionLifetime(), defaults.dpopProofMaxAge(),
-                defaults.maxBodyBytes(), defaults.scopesSupported(), defaults.claimsSupported());
+        ServerConfig config = ServerConfig.defaults(require("ISSUER"));
+        config = config.withCodeLifetime(seconds("CODE_LIFETIME_SECONDS").orElse(config.codeLifetime()));
+        config = config.withTokenLifetimes(
+                seconds("ACCESS_TOKEN_LIFETIME_SECONDS").orElse(config.accessTokenLifetime()),
+                seconds("REFRESH_TOKEN_LIFETIME_SECONDS").orElse(config.refreshTokenLifetime()));
+        config = config.withDpopNonces(!"false".equals(optional("DPOP_NONCES").orElse("true")));
+        return config.withAccessTokenAlg(com.nimbusds.jose.JWSAlgorithm.parse(
+                optional("ACCESS_TOKEN_ALG").orElse("PS256")));
     }
 
     private Optional<Duration> seconds(String name) {

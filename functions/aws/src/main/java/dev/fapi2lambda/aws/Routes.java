@@ -16,6 +16,9 @@ public final class Routes {
         table.put(Paths.OAUTH_METADATA, DiscoveryFunction::new);
         table.put(Paths.JWKS, JwksFunction::new);
         table.put(Paths.PAR, ParFunction::new);
+        table.put(Paths.AUTHORIZE, AuthorizeFunction::new);
+        table.put(Paths.TOKEN, TokenFunction::new);
+        table.put(Paths.USERINFO, UserinfoFunction::new);
         Map<String, ApiFunction> functions = new LinkedHashMap<>();
         table.forEach((path, factory) -> functions.put(path, factory.apply(components)));
         return functions;

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 /** The local command line: serve, client register|list, user add. Names and flags are a contract. */
 @Command(name = "fapi2-local", mixinStandardHelpOptions = true,
         description = "fapi2-lambda on this machine: every function in one JVM over HTTPS, on DynamoDB Local.",
-        subcommands = {Cli.Serve.class, Cli.ClientCommand.class, Cli.UserCommand.class})
+        subcommands = {Cli.Serve.class, Cli.DemoCommand.class, Cli.ClientCommand.class, Cli.UserCommand.class})
 public final class Cli implements Callable<Integer> {
     static final String DEFAULT_STATE = ".fapi2-local";
 
@@ -77,6 +77,19 @@ public final class Cli implements Callable<Integer> {
             out.println("ready " + app.issuer());
             new CountDownLatch(1).await();
             return 0;
+        }
+    }
+
+    @Command(name = "demo", description = "Run one whole flow with the demo client and user against a running server.")
+    static final class DemoCommand implements Callable<Integer> {
+        @Option(names = "--issuer", defaultValue = "https://127.0.0.1:8443", description = "Default ${DEFAULT-VALUE}.")
+        String issuer;
+        @Option(names = "--state-dir", defaultValue = DEFAULT_STATE, description = "The server's state folder.")
+        Path stateDir;
+
+        @Override
+        public Integer call() throws Exception {
+            return Demo.run(issuer, stateDir, System.out);
         }
     }
 

@@ -90,8 +90,13 @@ final class LocalServer implements AutoCloseable {
             Map<String, Object> result = JSONObjectUtils.parse(out.toString(StandardCharsets.UTF_8));
             Map<String, String> headers = new java.util.LinkedHashMap<>();
             JSONObjectUtils.getJSONObject(result, "headers").forEach((k, v) -> headers.put(k, String.valueOf(v)));
+            java.util.List<String> cookies = new java.util.ArrayList<>();
+            Map<String, Object> multi = JSONObjectUtils.getJSONObject(result, "multiValueHeaders");
+            if (multi != null && multi.get("Set-Cookie") instanceof java.util.List<?> values) {
+                values.forEach(v -> cookies.add(String.valueOf(v)));
+            }
             return new Response(((Number) result.get("statusCode")).intValue(), headers,
-                    JSONObjectUtils.getString(result, "body"));
+                    JSONObjectUtils.getString(result, "body"), cookies);
         } catch (ParseException e) {
             throw new IOException("the function returned no proxy response", e);
         }
@@ -104,6 +109,7 @@ final class LocalServer implements AutoCloseable {
 
     private static void write(HttpExchange exchange, Response response) throws IOException {
         response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        response.cookies().forEach(cookie -> exchange.getResponseHeaders().add("Set-Cookie", cookie));
         byte[] bytes = response.body() == null ? new byte[0] : response.body().getBytes(StandardCharsets.UTF_8);
         boolean head = "HEAD".equals(exchange.getRequestMethod());
         exchange.sendResponseHeaders(response.status(), head || bytes.length == 0 ? -1 : bytes.length);

@@ -58,6 +58,7 @@ class LocalServerEndToEndTest {
     static LocalApp app;
     static LocalClient client;
     static OIDCProviderMetadata metadata;
+    static Nonce dpopNonce;
 
     @BeforeAll
     static void start() throws Exception {
@@ -117,6 +118,12 @@ class LocalServerEndToEndTest {
         HTTPResponse response = client.send(par(parAudience, true));
         assertEquals(401, response.getStatusCode());
         assertEquals("invalid_client", ErrorObject.parse(response).getCode());
+    }
+
+    @Test
+    @DisplayName("C-PAR-9 a proof without the server nonce gets 400 use_dpop_nonce with a DPoP-Nonce header")
+    void parNonce() throws Exception {
+        assertTrue(dpopNonce().getValue().length() >= 22, "a nonce of at least 128 bits");
     }
 
     @Test
@@ -224,6 +231,23 @@ class LocalServerEndToEndTest {
         }
     }
 
+    /** The server's current DPoP nonce, learnt as a client learns it: from a use_dpop_nonce answer. */
+    private static Nonce dpopNonce() throws Exception {
+        if (dpopNonce == null) {
+            HTTPRequest probe = new PushedAuthorizationRequest(metadata.getPushedAuthorizationRequestEndpointURI(), assertion(),
+                    new AuthorizationRequest.Builder(new ResponseType("code"), new ClientID(app.demo().clientId()))
+                            .redirectionURI(URI.create(app.demo().redirectUri())).scope(new Scope("openid"))
+                            .codeChallenge(new CodeVerifier(), CodeChallengeMethod.S256).build()).toHTTPRequest();
+            probe.setDPoP(new DefaultDPoPProofFactory(TestKeys.ec(), JWSAlgorithm.ES256)
+                    .createDPoPJWT("POST", metadata.getPushedAuthorizationRequestEndpointURI()));
+            HTTPResponse response = client.send(probe);
+            assertEquals(400, response.getStatusCode());
+            assertEquals("use_dpop_nonce", ErrorObject.parse(response).getCode());
+            dpopNonce = new Nonce(response.getHeaderValue("DPoP-Nonce"));
+        }
+        return dpopNonce;
+    }
+
     private static PrivateKeyJWT assertion() throws Exception {
         ECKey key = app.demo().clientKey().toECKey();
         return new PrivateKeyJWT(new JWTAuthenticationClaimsSet(new ClientID(app.demo().clientId()),
@@ -242,7 +266,8 @@ class LocalServerEndToEndTest {
         URI endpoint = metadata.getPushedAuthorizationRequestEndpointURI();
         HTTPRequest http = new PushedAuthorizationRequest(endpoint, auth, request).toHTTPRequest();
         if (withDpop) {
-            http.setDPoP(new DefaultDPoPProofFactory(TestKeys.ec(), JWSAlgorithm.ES256).createDPoPJWT("POST", endpoint));
+            http.setDPoP(new DefaultDPoPProofFactory(TestKeys.ec(), JWSAlgorithm.ES256)
+                    .createDPoPJWT("POST", endpoint, dpopNonce()));
         }
         assertFalse(http.getBody().contains("request_uri"));
         return http;

@@ -1,5 +1,6 @@
 package dev.fapi2lambda.core.client;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.util.List;
 import java.util.Set;
@@ -14,12 +15,22 @@ import java.util.Set;
  * @param redirectUris the exact redirect URIs it may use
  * @param scopes       the scopes it may request
  * @param dpopRequired whether every authorization must bind a DPoP key
+ * @param idTokenAlg   id_token_signed_response_alg: PS256 (default) or ES256
  */
 public record Client(String clientId, AuthMethod authMethod, JWKSet jwks, List<String> redirectUris,
-                     Set<String> scopes, boolean dpopRequired) {
+                     Set<String> scopes, boolean dpopRequired, JWSAlgorithm idTokenAlg) {
 
     public Client {
         redirectUris = List.copyOf(redirectUris);
         scopes = Set.copyOf(scopes);
+        if (!JWSAlgorithm.PS256.equals(idTokenAlg) && !JWSAlgorithm.ES256.equals(idTokenAlg)) {
+            throw new IllegalArgumentException("id_token_signed_response_alg must be PS256 or ES256");
+        }
+    }
+
+    /** A client whose ID tokens are signed PS256. */
+    public Client(String clientId, AuthMethod authMethod, JWKSet jwks, List<String> redirectUris, Set<String> scopes,
+                  boolean dpopRequired) {
+        this(clientId, authMethod, jwks, redirectUris, scopes, dpopRequired, JWSAlgorithm.PS256);
     }
 }

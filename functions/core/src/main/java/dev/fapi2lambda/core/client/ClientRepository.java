@@ -1,5 +1,6 @@
 package dev.fapi2lambda.core.client;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
@@ -30,6 +31,7 @@ public final class ClientRepository {
                 .put("redirectUris", client.redirectUris())
                 .put("scopes", List.copyOf(client.scopes()))
                 .put("dpopRequired", client.dpopRequired())
+                .put("idTokenAlg", client.idTokenAlg().getName())
                 .build());
     }
 
@@ -44,7 +46,8 @@ public final class ClientRepository {
                     JWKSet.parse(item.required("jwks")),
                     item.strings("redirectUris"),
                     new HashSet<>(item.strings("scopes")),
-                    item.flag("dpopRequired"));
+                    item.flag("dpopRequired"),
+                    JWSAlgorithm.parse(item.string("idTokenAlg").orElse("PS256")));
         } catch (ParseException e) {
             throw new IllegalStateException("stored client " + item.pk() + " has an unreadable JWKS", e);
         }

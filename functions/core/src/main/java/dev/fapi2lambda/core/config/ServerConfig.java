@@ -1,5 +1,6 @@
 package dev.fapi2lambda.core.config;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -9,23 +10,30 @@ import java.util.List;
  * Public URLs come from here, never from Host or forwarded headers (DESIGN.md 2).
  *
  * @param issuer               the issuer identifier: an https origin without a trailing slash (RFC 8414 2)
- * @param parLifetime          lifetime of a pushed request_uri; RFC 9126 recommends short, 60 s default
+ * @param parLifetime          how long a pushed request_uri may be used to start an authorization; RFC 9126
+ *                             recommends short: 60 s
+ * @param interactionLifetime  how long the user has for login and consent once the authorization started
  * @param codeLifetime         lifetime of an authorization code; FAPI 2.0 SP 5.3.2.1: at most 60 s
- * @param accessTokenLifetime  lifetime of access tokens; short, as revocation is not checked by every resource
- * @param refreshTokenLifetime lifetime of refresh tokens and grants
+ * @param accessTokenLifetime  access tokens are short (5 min) because resources need not check revocation
+ * @param refreshTokenLifetime lifetime of refresh tokens and their grant (30 days)
+ * @param sessionLifetime      how long a login session lets the user skip the password (8 h)
  * @param maxFutureSkew        JWTs with iat/nbf up to this far in the future are accepted; FAPI 2.0 SP 5.3.2.1
  *                             asks for 10 s accepted and more than 60 s rejected
  * @param maxAssertionLifetime a client assertion whose exp is further than this from its iat (or from now) is
  *                             rejected, which bounds how long its jti must be remembered
  * @param dpopProofMaxAge      DPoP proofs older than this (by iat) are rejected (RFC 9449 11.1)
+ * @param dpopNonces           whether DPoP proofs must carry a server nonce (FAPI 2.0 SP 5.3.2.2 item 10: yes)
+ * @param dpopNonceWindow      each nonce's window; a nonce is accepted for one to two windows
+ * @param accessTokenAlg       the algorithm access tokens are signed with (PS256; ES256 possible)
  * @param maxBodyBytes         requests with larger bodies are refused with 413
  * @param scopesSupported      every scope a client may be registered for
  * @param claimsSupported      the claims the userinfo and ID token may carry
  */
-public record ServerConfig(String issuer, Duration parLifetime, Duration codeLifetime, Duration accessTokenLifetime,
-                           Duration refreshTokenLifetime, Duration maxFutureSkew, Duration maxAssertionLifetime,
-                           Duration dpopProofMaxAge, int maxBodyBytes, List<String> scopesSupported,
-                           List<String> claimsSupported) {
+public record ServerConfig(String issuer, Duration parLifetime, Duration interactionLifetime, Duration codeLifetime,
+                           Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
+                           Duration maxFutureSkew, Duration maxAssertionLifetime, Duration dpopProofMaxAge,
+                           boolean dpopNonces, Duration dpopNonceWindow, JWSAlgorithm accessTokenAlg,
+                           int maxBodyBytes, List<String> scopesSupported, List<String> claimsSupported) {
 
     public static final Duration FAPI_MAX_CODE_LIFETIME = Duration.ofSeconds(60);
     public static final Duration FAPI_MAX_FUTURE_SKEW = Duration.ofSeconds(60);
@@ -45,22 +53,45 @@ public record ServerConfig(String issuer, Duration parLifetime, Duration codeLif
         if (parLifetime.toSeconds() < 5 || parLifetime.toSeconds() > 599) {
             throw new IllegalArgumentException("RFC 9126 2.2: request_uri lifetime must be 5..599 s");
         }
+        if (!JWSAlgorithm.PS256.equals(accessTokenAlg) && !JWSAlgorithm.ES256.equals(accessTokenAlg)) {
+            throw new IllegalArgumentException("access tokens are signed PS256 or ES256");
+        }
         scopesSupported = List.copyOf(scopesSupported);
         claimsSupported = List.copyOf(claimsSupported);
     }
 
     /** The defaults for an issuer; every lifetime as FAPI 2.0 recommends. */
     public static ServerConfig defaults(String issuer) {
-        return new ServerConfig(issuer, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(5),
-                Duration.ofDays(30), Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofSeconds(60),
+        return new ServerConfig(issuer, Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(60),
+                Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofHours(8), Duration.ofSeconds(10),
+                Duration.ofMinutes(10), Duration.ofSeconds(60), true, Duration.ofSeconds(60), JWSAlgorithm.PS256,
                 64 * 1024,
                 List.of("openid", "profile", "email", "offline_access", "accounts"),
                 List.of("sub", "name", "given_name", "family_name", "email", "email_verified", "auth_time", "nonce"));
     }
 
-    public ServerConfig withIssuer(String newIssuer) {
-        return new ServerConfig(newIssuer, parLifetime, codeLifetime, accessTokenLifetime, refreshTokenLifetime,
-                maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, maxBodyBytes, scopesSupported, claimsSupported);
+    public ServerConfig withCodeLifetime(Duration value) {
+        return new ServerConfig(issuer, parLifetime, interactionLifetime, value, accessTokenLifetime,
+                refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported);
+    }
+
+    public ServerConfig withTokenLifetimes(Duration accessToken, Duration refreshToken) {
+        return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessToken,
+                refreshToken, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported);
+    }
+
+    public ServerConfig withDpopNonces(boolean required) {
+        return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessTokenLifetime,
+                refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, required,
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported);
+    }
+
+    public ServerConfig withAccessTokenAlg(JWSAlgorithm alg) {
+        return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessTokenLifetime,
+                refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
+                dpopNonceWindow, alg, maxBodyBytes, scopesSupported, claimsSupported);
     }
 
     /** The public URL of an endpoint path on the issuer's host. */

@@ -2,13 +2,26 @@ package dev.fapi2lambda.core.http;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** One HTTP response: status, headers (one value each) and a text body. */
-public record Response(int status, Map<String, String> headers, String body) {
+/** One HTTP response: status, headers (one value each), a text body, and any Set-Cookie values. */
+public record Response(int status, Map<String, String> headers, String body, List<String> cookies) {
 
     public Response {
         headers = Map.copyOf(headers);
+        cookies = List.copyOf(cookies);
+    }
+
+    public Response(int status, Map<String, String> headers, String body) {
+        this(status, headers, body, List.of());
+    }
+
+    /** The same response with one more header. */
+    public Response withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new Response(status, more, body, cookies);
     }
 
     /** A JSON response that no cache may keep (RFC 6749 5.1: token and error responses). */

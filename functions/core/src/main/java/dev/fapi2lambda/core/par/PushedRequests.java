@@ -4,6 +4,7 @@ import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,9 +38,33 @@ public final class PushedRequests {
                 .build());
     }
 
-    /** The live pushed request, for showing the login and consent pages (may be read many times). */
-    public Optional<AuthorizationRequest> find(String requestUri, Instant now) {
-        return store.get(key(requestUri), now).map(PushedRequests::fromItem);
+    /**
+     * A pushed request as the authorization endpoint sees it: the request, and the state of the
+     * interaction it started (which browser, the current CSRF token, who logged in).
+     */
+    public record Pushed(AuthorizationRequest request, Optional<String> interactionHash, Optional<String> csrfHash,
+                         Optional<String> subject, Optional<Instant> authTime) {
+    }
+
+    /** The live pushed request (read any number of times until it is consumed). */
+    public Optional<Pushed> find(String requestUri, Instant now) {
+        return store.get(key(requestUri), now).map(item -> new Pushed(fromItem(item), item.string("interactionHash"),
+                item.string("csrfHash"), item.string("subject"), item.number("authTime").map(Instant::ofEpochSecond)));
+    }
+
+    /**
+     * Starts the interaction: binds the request to one browser (the hash of its interaction cookie)
+     * and gives the user until {@code until} to finish. Only the first caller succeeds.
+     */
+    public boolean start(String requestUri, String interactionHash, Instant until, Instant now) {
+        return store.update(key(requestUri), Map.of("interactionHash", interactionHash, "startedAt", now.getEpochSecond(),
+                Item.EXPIRES_AT, until.getEpochSecond()), Map.of(), Optional.of("interactionHash"), now).isPresent();
+    }
+
+    /** Records facts of the interaction, if it is still the one bound to this browser. */
+    public boolean record(String requestUri, String interactionHash, Map<String, Object> facts, Instant now) {
+        return store.update(key(requestUri), facts, Map.of("interactionHash", interactionHash), Optional.empty(), now)
+                .isPresent();
     }
 
     /** Removes the pushed request when the authorization completes; exactly one caller gets it. */

@@ -2,6 +2,7 @@ package dev.fapi2lambda.core.store;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,11 +29,24 @@ public interface ItemStore {
     Optional<Item> consume(String pk, Instant now);
 
     /**
-     * Sets {@code attribute} to {@code value} on the live item if the attribute is not set yet, and
-     * returns the item as it was before. Of concurrent callers exactly one gets the item; the
-     * others (and any caller once the item is gone or expired) get empty.
+     * Sets the attributes on the live item if each {@code expected} attribute holds its value and
+     * the {@code unlessSet} attribute (if any) is not set; returns the item as it was before. Of
+     * concurrent callers whose condition holds on the same state, exactly one gets the item; the
+     * others, and any caller once the item is gone or expired, get empty.
      */
-    Optional<Item> markOnce(String pk, String attribute, Object value, Instant now);
+    Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected, Optional<String> unlessSet,
+                          Instant now);
+
+    /** Sets {@code attribute} once: {@link #update} with the attribute as its own guard. */
+    default Optional<Item> markOnce(String pk, String attribute, Object value, Instant now) {
+        return update(pk, Map.of(attribute, value), Map.of(), Optional.of(attribute), now);
+    }
+
+    /**
+     * Adds one to a counter attribute of a live item, or starts the item with the counter at 1
+     * and the given expiry. Returns the new count. For throttles: not a one-time guard.
+     */
+    long increment(String pk, String attribute, Instant expiresAt, Instant now);
 
     /** Every item whose key starts with the prefix. For admin commands only: this is a scan. */
     List<Item> list(String prefix);

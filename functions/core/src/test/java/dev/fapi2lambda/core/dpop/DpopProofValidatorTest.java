@@ -4,7 +4,6 @@ import static dev.fapi2lambda.core.testing.CoreFixture.ISSUER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -20,6 +19,7 @@ import dev.fapi2lambda.core.http.Response;
 import dev.fapi2lambda.core.testing.CoreFixture;
 import dev.fapi2lambda.core.testing.Jwts;
 import dev.fapi2lambda.core.testing.OAuthAssertions;
+import dev.fapi2lambda.core.testing.RequiredDpopNonce;
 import dev.fapi2lambda.core.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -81,16 +81,9 @@ class DpopProofValidatorTest {
     }
 
     private void assertAccepted(String proof) {
-        assertEquals(thumbprint(ec), validate(proof).jkt());
+        assertEquals(TestKeys.thumbprint(ec), validate(proof).jkt());
     }
 
-    private static String thumbprint(JWK key) {
-        try {
-            return key.computeThumbprint().toString();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     @DisplayName("C-TOK-7 a valid ES256 proof is accepted and its jkt is the RFC 7638 thumbprint of its key")
@@ -163,6 +156,14 @@ class DpopProofValidatorTest {
     void badSignatureIsRejected() {
         ECKey other = TestKeys.ec();
         assertInvalid(proofWithHeader(other, Jwts.dpopHeader(ec).build()));
+    }
+
+    @Test
+    @DisplayName("C-TOK-7 an ES256 proof whose signature is all zeros (CVE-2022-21449) is rejected")
+    void zeroSignatureIsRejected() {
+        String valid = proof(c -> c);
+        String zeros = Base64URL.encode(new byte[64]).toString();
+        assertInvalid(valid.substring(0, valid.lastIndexOf('.') + 1) + zeros);
     }
 
     @Test
@@ -273,21 +274,8 @@ class DpopProofValidatorTest {
         assertEquals(ec.computeThumbprint().toString(), validateWithToken(proof(c -> c.claim("ath", ath))).jkt());
     }
 
-    /** Requires the nonce "n1" on every proof. */
-    private static final DpopNonces REQUIRE_N1 = new DpopNonces() {
-        @Override
-        public Optional<String> challenge(Optional<String> proofNonce, Instant now) {
-            return proofNonce.filter("n1"::equals).isPresent() ? Optional.empty() : Optional.of("n1");
-        }
-
-        @Override
-        public Optional<String> current(Instant now) {
-            return Optional.of("n1");
-        }
-    };
-
     private DpopProof validateWithNonces(String proof) {
-        return new DpopProofValidator(f.config, f.store, REQUIRE_N1, f.clock).validate(request(proof), AT_PAR);
+        return new DpopProofValidator(f.config, f.store, new RequiredDpopNonce("n1"), f.clock).validate(request(proof), AT_PAR);
     }
 
     @Test

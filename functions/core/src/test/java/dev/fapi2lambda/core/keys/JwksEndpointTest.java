@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.fapi2lambda.core.config.Paths;
@@ -54,6 +55,32 @@ class JwksEndpointTest {
         List<Map<String, Object>> keys = published(this.keys);
         assertEquals(2, keys.size());
         keys.forEach(k -> assertTrue(PRIVATE_MEMBERS.stream().noneMatch(k::containsKey), k::toString));
+    }
+
+    @Test
+    @DisplayName("C-DISC-7 the JWKS strips private parts even if a key service hands it private keys")
+    void endpointStripsPrivateParts() throws Exception {
+        KeyService leaky = new KeyService() {
+            public List<JWK> publicKeys() {
+                return List.of(rsa, ec);
+            }
+
+            public JWK activeKey(JWSAlgorithm algorithm) {
+                throw new UnsupportedOperationException();
+            }
+
+            public Base64URL sign(JWSAlgorithm algorithm, byte[] signingInput) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        published(leaky).forEach(k -> assertTrue(PRIVATE_MEMBERS.stream().noneMatch(k::containsKey), k::toString));
+    }
+
+    @Test
+    @DisplayName("C-DISC-7 JwkKeyService hands out public keys only, for publishing and as active keys")
+    void keyServiceExposesPublicKeysOnly() {
+        keys.publicKeys().forEach(k -> assertFalse(k.isPrivate(), k::toString));
+        KeyService.ALGORITHMS.forEach(alg -> assertFalse(keys.activeKey(alg).isPrivate(), alg::toString));
     }
 
     @Test

@@ -55,18 +55,37 @@ public final class InMemoryItemStore implements ItemStore {
     }
 
     @Override
-    public Optional<Item> markOnce(String pk, String attribute, Object value, Instant now) {
+    public Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
+                                 Optional<String> unlessSet, Instant now) {
         AtomicReference<Item> before = new AtomicReference<>();
         items.computeIfPresent(pk, (key, existing) -> {
-            if (!existing.isLive(now) || existing.attributes().containsKey(attribute)) {
+            boolean holds = existing.isLive(now)
+                    && expected.entrySet().stream().allMatch(e -> e.getValue().equals(existing.attributes().get(e.getKey())))
+                    && unlessSet.map(a -> !existing.attributes().containsKey(a)).orElse(true);
+            if (!holds) {
                 return existing;
             }
             before.set(existing);
             Map<String, Object> attributes = new HashMap<>(existing.attributes());
-            attributes.put(attribute, value);
+            Item.Builder normalised = Item.of(pk);
+            set.forEach(normalised::put);
+            attributes.putAll(normalised.build().attributes());
             return new Item(pk, attributes);
         });
         return Optional.ofNullable(before.get());
+    }
+
+    @Override
+    public long increment(String pk, String attribute, Instant expiresAt, Instant now) {
+        Item result = items.compute(pk, (key, existing) -> {
+            if (existing == null || !existing.isLive(now)) {
+                return Item.of(pk).put(attribute, 1L).expiresAt(expiresAt).build();
+            }
+            Map<String, Object> attributes = new HashMap<>(existing.attributes());
+            attributes.put(attribute, existing.number(attribute).orElse(0L) + 1);
+            return new Item(pk, attributes);
+        });
+        return result.number(attribute).orElseThrow();
     }
 
     @Override

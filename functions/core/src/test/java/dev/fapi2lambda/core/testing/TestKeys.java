@@ -54,6 +54,15 @@ public final class TestKeys {
         }
     }
 
+    /** The RFC 7638 SHA-256 thumbprint of the key, base64url: what DPoP binds (jkt, dpop_jkt). */
+    public static String thumbprint(JWK key) {
+        try {
+            return key.computeThumbprint().toString();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static JWSAlgorithm algFor(JWK key) {
         return key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.PS256;
     }

@@ -1,0 +1,90 @@
+package dev.fapi2lambda.core.dpop;
+
+import dev.fapi2lambda.core.crypto.Hashes;
+import dev.fapi2lambda.core.crypto.Secrets;
+import dev.fapi2lambda.core.store.Item;
+import dev.fapi2lambda.core.store.ItemStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Server-provided DPoP nonces (RFC 9449 8 and 9) shared by every container through the table
+ * (DESIGN.md 3): one random nonce per time window, item {@code dpopnonce#<window>}; the first
+ * container to need a window's nonce draws it (at request time, never during init) and writes
+ * it conditionally, the others read the winner's. Each container caches the nonces it has seen,
+ * so in steady state a proof costs no read. The current and the previous window's nonces are
+ * accepted, so a nonce stays valid for one to two windows.
+ */
+public final class WindowedDpopNonces implements DpopNonces {
+    private final ItemStore store;
+    private final Secrets secrets;
+    private final long windowSeconds;
+    private final Map<Long, String> cache = new ConcurrentHashMap<>();
+
+    public WindowedDpopNonces(ItemStore store, Secrets secrets, Duration window) {
+        this.store = store;
+        this.secrets = secrets;
+        this.windowSeconds = window.toSeconds();
+    }
+
+    @Override
+    public Optional<String> challenge(Optional<String> proofNonce, Instant now) {
+        long window = window(now);
+        if (proofNonce.isPresent()) {
+            String nonce = proofNonce.get();
+            if (Hashes.constantTimeEquals(nonce, nonceOf(window, now))) {
+                return Optional.empty();
+            }
+            Optional<String> previous = existing(window - 1, now);
+            if (previous.isPresent() && Hashes.constantTimeEquals(nonce, previous.get())) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(nonceOf(window, now));
+    }
+
+    @Override
+    public Optional<String> current(Instant now) {
+        return Optional.of(nonceOf(window(now), now));
+    }
+
+    private long window(Instant now) {
+        return Math.floorDiv(now.getEpochSecond(), windowSeconds);
+    }
+
+    private String nonceOf(long window, Instant now) {
+        return existing(window, now).orElseGet(() -> create(window, now));
+    }
+
+    private Optional<String> existing(long window, Instant now) {
+        String cached = cache.get(window);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<String> stored = store.get(key(window), now).flatMap(i -> i.string("nonce"));
+        stored.ifPresent(n -> remember(window, n));
+        return stored;
+    }
+
+    private String create(long window, Instant now) {
+        Instant expires = Instant.ofEpochSecond((window + 2) * windowSeconds);
+        Item item = Item.of(key(window)).put("nonce", secrets.next()).expiresAt(expires).build();
+        if (store.putIfAbsent(item, now)) {
+            remember(window, item.required("nonce"));
+            return item.required("nonce");
+        }
+        return existing(window, now).orElseThrow(() -> new IllegalStateException("DPoP nonce of window " + window + " vanished"));
+    }
+
+    private void remember(long window, String nonce) {
+        cache.put(window, nonce);
+        cache.keySet().removeIf(w -> w < window - 1);
+    }
+
+    private static String key(long window) {
+        return "dpopnonce#" + window;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.fapi2lambda.core.token;
+
+import dev.fapi2lambda.core.store.Item;
+import dev.fapi2lambda.core.store.ItemStore;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** Grants as items {@code grant#<id>}, living as long as their refresh token. */
+public final class Grants {
+    private final ItemStore store;
+
+    public Grants(ItemStore store) {
+        this.store = store;
+    }
+
+    public Optional<Grant> find(String id, Instant now) {
+        return store.get(key(id), now).filter(item -> !item.flag("tombstone")).map(item -> new Grant(id, item.required("clientId"), item.required("subject"),
+                item.strings("scopes"), Instant.ofEpochSecond(item.number("authTime").orElseThrow()),
+                item.string("dpopJkt"), item.required("refreshHash"), item.flag("revoked"),
+                item.expiresAt().orElseThrow()));
+    }
+
+    /**
+     * Marks the grant revoked. A code replay may race the first redemption, so a grant that does
+     * not exist yet is written as a revoked tombstone that the redemption cannot overwrite.
+     */
+    public void revoke(String id, Instant now, Instant tombstoneUntil) {
+        if (store.update(key(id), Map.of("revoked", true), Map.of(), Optional.empty(), now).isEmpty()) {
+            store.putIfAbsent(Item.of(key(id)).put("revoked", true).put("tombstone", true).expiresAt(tombstoneUntil).build(),
+                    now);
+        }
+    }
+
+    /** Writes the new grant unless a revocation got there first; false if it was revoked already. */
+    public boolean create(Grant grant, Instant now) {
+        Item item = Item.of(key(grant.id()))
+                .put("clientId", grant.clientId())
+                .put("subject", grant.subject())
+                .put("scopes", grant.scopes())
+                .put("authTime", grant.authTime().getEpochSecond())
+                .put("dpopJkt", grant.dpopJkt())
+                .put("refreshHash", grant.refreshHash())
+                .put("revoked", false)
+                .expiresAt(grant.expiresAt())
+                .build();
+        return store.putIfAbsent(item, now);
+    }
+
+    private static String key(String id) {
+        return "grant#" + id;
+    }
+}

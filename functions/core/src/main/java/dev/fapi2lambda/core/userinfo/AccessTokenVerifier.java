@@ -1,0 +1,60 @@
+package dev.fapi2lambda.core.userinfo;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.fapi2lambda.core.crypto.JwsKeys;
+import dev.fapi2lambda.core.token.TokenIssuer;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Verifies an RFC 9068 access token (RFC 9068 4): typ at+jwt, PS256/ES256, signed by a published
+ * key chosen by kid, iss, aud, exp. The sender constraint and revocation are checked by the caller.
+ */
+public final class AccessTokenVerifier {
+    private final String issuer;
+    private final String audience;
+    private final Supplier<List<JWK>> keys;
+
+    public AccessTokenVerifier(String issuer, String audience, Supplier<List<JWK>> keys) {
+        this.issuer = issuer;
+        this.audience = audience;
+        this.keys = keys;
+    }
+
+    /** The verified claims, or empty with no reason given (a resource answers invalid_token either way). */
+    public Optional<JWTClaimsSet> verify(String token, Instant now) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!TokenIssuer.AT_JWT.equals(jwt.getHeader().getType()) || !JwsKeys.isAllowed(jwt.getHeader().getAlgorithm())) {
+                return Optional.empty();
+            }
+            String kid = jwt.getHeader().getKeyID();
+            boolean signed = kid != null && keys.get().stream()
+                    .filter(k -> kid.equals(k.getKeyID()))
+                    .anyMatch(k -> JwsKeys.verify(jwt, k));
+            if (!signed) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            boolean valid = issuer.equals(claims.getIssuer())
+                    && claims.getAudience() != null && claims.getAudience().contains(audience)
+                    && claims.getExpirationTime() != null && claims.getExpirationTime().toInstant().isAfter(now)
+                    && claims.getSubject() != null;
+            return valid ? Optional.of(claims) : Optional.empty();
+        } catch (ParseException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The DPoP key thumbprint the token is bound to (RFC 9449 6.1), if any. */
+    public static Optional<String> boundJkt(JWTClaimsSet claims) {
+        Object cnf = claims.getClaim("cnf");
+        return cnf instanceof Map<?, ?> map && map.get("jkt") instanceof String jkt ? Optional.of(jkt) : Optional.empty();
+    }
+}
