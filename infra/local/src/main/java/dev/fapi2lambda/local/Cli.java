@@ -116,6 +116,8 @@ public final class Cli implements Callable<Integer> {
         String auth;
         @Option(names = "--dpop-required")
         boolean dpopRequired;
+        @Option(names = "--id-token-alg", defaultValue = "PS256", description = "PS256 (default) or ES256.")
+        String idTokenAlg;
         @Option(names = "--state-dir", defaultValue = DEFAULT_STATE)
         Path stateDir;
 
@@ -131,7 +133,7 @@ public final class Cli implements Callable<Integer> {
                 List<String> allScopes = scopes.stream().flatMap(s -> List.of(s.split("[ ,]+")).stream()).toList();
                 client = new ClientRegistration(ServerConfig.defaults("https://127.0.0.1").scopesSupported())
                         .validate(new Client(clientId, method, JWKSet.parse(Files.readString(jwks)), redirectUris,
-                                new HashSet<>(allScopes), dpopRequired));
+                                new HashSet<>(allScopes), dpopRequired, com.nimbusds.jose.JWSAlgorithm.parse(idTokenAlg)));
             } catch (IllegalArgumentException | java.text.ParseException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;

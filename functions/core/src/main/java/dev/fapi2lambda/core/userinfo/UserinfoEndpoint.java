@@ -9,6 +9,7 @@ import dev.fapi2lambda.core.dpop.DpopProof;
 import dev.fapi2lambda.core.dpop.DpopProofValidator;
 import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.http.Endpoint;
+import dev.fapi2lambda.core.http.Form;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.http.Response;
 import dev.fapi2lambda.core.token.Grant;
@@ -57,7 +58,9 @@ public final class UserinfoEndpoint implements Endpoint {
             throw OAuthException.methodNotAllowed("GET, POST");
         }
         Instant now = clock.instant();
-        if (request.query().containsKey("access_token")) {
+        boolean inForm = request.isPost() && request.headers().mediaType().filter("application/x-www-form-urlencoded"::equals)
+                .isPresent() && Form.of(request, config.maxBodyBytes()).has("access_token");
+        if (request.query().containsKey("access_token") || inForm) {
             // FAPI 2.0 SP 5.3.3 / RFC 6750 2.3: never in the query.
             throw ResourceErrors.invalidRequest("access tokens are accepted only in the Authorization header");
         }
