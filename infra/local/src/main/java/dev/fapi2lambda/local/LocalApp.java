@@ -39,6 +39,13 @@ final class LocalApp implements AutoCloseable {
      */
     static LocalApp start(Path stateDir, int port, boolean inMemory, Optional<String> issuerOption, Clock clock)
             throws IOException, GeneralSecurityException {
+        return start(stateDir, port, inMemory, issuerOption, clock, config -> config);
+    }
+
+    /** As above, with the configuration adjusted (tests: short lifetimes). */
+    static LocalApp start(Path stateDir, int port, boolean inMemory, Optional<String> issuerOption, Clock clock,
+                          java.util.function.UnaryOperator<ServerConfig> adjust)
+            throws IOException, GeneralSecurityException {
         StateDir state = new StateDir(stateDir);
         LocalTls tls = new LocalTls(state);
         String host = issuerOption.map(i -> URI.create(i).getHost()).orElse("127.0.0.1");
@@ -50,7 +57,7 @@ final class LocalApp implements AutoCloseable {
             DeferredRoutes routes = new DeferredRoutes();
             LocalServer server = new LocalServer(context, port, routes);
             String issuer = issuerOption.orElse("https://127.0.0.1:" + server.port());
-            ServerConfig config = ServerConfig.defaults(issuer);
+            ServerConfig config = adjust.apply(ServerConfig.defaults(issuer));
             Seed.Demo demo = Seed.ensure(state, config, store, clock);
             Components components = new Components(config, () -> store, () -> keys, clock, new SecureRandom());
             routes.putAll(Routes.functions(components));
