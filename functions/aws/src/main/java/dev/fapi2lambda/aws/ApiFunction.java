@@ -31,13 +31,29 @@ public abstract class ApiFunction implements RequestStreamHandler {
         ApiGatewayResponses.write(handle(input.readAllBytes()), output);
     }
 
+    private Response handleOrRender(Request request) {
+        try {
+            return endpoint.handle(request);
+        } catch (OAuthException e) {
+            return ErrorResponses.render(e);
+        }
+    }
+
+    /** FAPI: an x-fapi-interaction-id the client sent is returned unchanged (if it is a plain token). */
+    private static Response echoInteractionId(Request request, Response response) {
+        return request.headers().first("x-fapi-interaction-id")
+                .filter(id -> id.matches("[A-Za-z0-9-]{1,64}"))
+                .map(id -> response.withHeader("x-fapi-interaction-id", id))
+                .orElse(response);
+    }
+
     /** The whole function on the event's bytes; the local server calls this too (through handleRequest). */
     final Response handle(byte[] event) {
         String requestId = "unknown";
         try {
             Request request = ApiGatewayEvents.fromJson(new String(event, java.nio.charset.StandardCharsets.UTF_8));
             requestId = request.requestId();
-            return endpoint.handle(request);
+            return echoInteractionId(request, handleOrRender(request));
         } catch (OAuthException e) {
             return ErrorResponses.render(e);
         } catch (RuntimeException e) {
