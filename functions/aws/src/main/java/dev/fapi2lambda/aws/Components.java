@@ -1,5 +1,6 @@
 package dev.fapi2lambda.aws;
 
+import dev.fapi2lambda.core.client.CertificateTrust;
 import dev.fapi2lambda.core.client.ClientAuthentication;
 import dev.fapi2lambda.core.client.ClientRepository;
 import dev.fapi2lambda.core.config.ServerConfig;
@@ -41,10 +42,20 @@ public final class Components {
     private final Supplier<KeyService> keys;
     private final Clock clock;
     private final Secrets secrets;
+    private final CertificateTrust trust;
     private final Supplier<DpopNonces> nonces;
 
     public Components(ServerConfig config, Supplier<ItemStore> store, Supplier<KeyService> keys, Clock clock,
                       SecureRandom random) {
+        this(config, store, keys, clock, random, CertificateTrust.none());
+    }
+
+    /**
+     * @param trust the CAs a tls_client_auth certificate must chain to (RFC 8705 2.1)
+     */
+    public Components(ServerConfig config, Supplier<ItemStore> store, Supplier<KeyService> keys, Clock clock,
+                      SecureRandom random, CertificateTrust trust) {
+        this.trust = trust;
         this.config = config;
         this.store = memoize(store);
         this.keys = memoize(keys);
@@ -58,7 +69,8 @@ public final class Components {
     /** Lambda: everything from the environment variables template.yaml sets. */
     public static Components fromEnvironment() {
         Environment env = Environment.system();
-        return new Components(env.serverConfig(), env::itemStore, env::keyService, Clock.systemUTC(), new SecureRandom());
+        return new Components(env.serverConfig(), env::itemStore, env::keyService, Clock.systemUTC(), new SecureRandom(),
+                env.certificateTrust());
     }
 
     public ServerConfig config() {
@@ -110,7 +122,7 @@ public final class Components {
 
     private ClientAuthentication clientAuthentication() {
         ItemStore items = store.get();
-        return new ClientAuthentication(config, new ClientRepository(items), items, clock);
+        return new ClientAuthentication(config, new ClientRepository(items), items, clock, trust);
     }
 
     private DpopProofValidator dpopValidator() {

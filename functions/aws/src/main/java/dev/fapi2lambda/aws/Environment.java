@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * The environment variables the functions read (template.yaml sets every one):
  * ISSUER, TABLE_NAME, KMS_PS256_KEY_ID, KMS_ES256_KEY_ID, optional KMS_PREVIOUS_KEY_IDS
  * (comma-separated, still published in the JWKS), ACCESS_TOKEN_LIFETIME_SECONDS,
- * REFRESH_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS, DPOP_NONCES (true), ACCESS_TOKEN_ALG (PS256).
+ * REFRESH_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS, DPOP_NONCES (true), ACCESS_TOKEN_ALG (PS256),
+ * MTLS_BASE_URL (the mTLS custom domain, https://...) and MTLS_CA_PEM (CAs for tls_client_auth).
  */
 public final class Environment {
     private final Map<String, String> env;
@@ -46,8 +47,15 @@ public final class Environment {
                 seconds("ACCESS_TOKEN_LIFETIME_SECONDS").orElse(config.accessTokenLifetime()),
                 seconds("REFRESH_TOKEN_LIFETIME_SECONDS").orElse(config.refreshTokenLifetime()));
         config = config.withDpopNonces(!"false".equals(optional("DPOP_NONCES").orElse("true")));
-        return config.withAccessTokenAlg(com.nimbusds.jose.JWSAlgorithm.parse(
+        config = config.withAccessTokenAlg(com.nimbusds.jose.JWSAlgorithm.parse(
                 optional("ACCESS_TOKEN_ALG").orElse("PS256")));
+        return optional("MTLS_BASE_URL").map(config::withMtls).orElse(config);
+    }
+
+    /** MTLS_CA_PEM: the PEM bundle of the CAs that issue tls_client_auth certificates. */
+    public dev.fapi2lambda.core.client.CertificateTrust certificateTrust() {
+        return optional("MTLS_CA_PEM").map(dev.fapi2lambda.core.client.CertificateTrust::fromPem)
+                .orElse(dev.fapi2lambda.core.client.CertificateTrust.none());
     }
 
     private Optional<Duration> seconds(String name) {

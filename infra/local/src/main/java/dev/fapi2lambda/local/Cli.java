@@ -54,6 +54,9 @@ public final class Cli implements Callable<Integer> {
         int port;
         @Option(names = "--state-dir", defaultValue = DEFAULT_STATE, description = "State folder. Default ${DEFAULT-VALUE}.")
         Path stateDir;
+        @Option(names = "--mtls-port", defaultValue = "8444",
+                description = "HTTPS port that requires a client certificate: the mtls_endpoint_aliases. Default ${DEFAULT-VALUE}.")
+        int mtlsPort;
         @Option(names = "--in-memory", description = "Keep DynamoDB Local in memory (nothing persists).")
         boolean inMemory;
         @Option(names = "--issuer", description = "Issuer URL (default https://127.0.0.1:PORT).")
@@ -62,7 +65,8 @@ public final class Cli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             long started = System.nanoTime();
-            LocalApp app = LocalApp.start(stateDir, port, inMemory, Optional.ofNullable(issuer), Clock.systemUTC());
+            LocalApp app = LocalApp.start(stateDir, port, mtlsPort, inMemory, Optional.ofNullable(issuer), Clock.systemUTC(),
+                    config -> config);
             Runtime.getRuntime().addShutdownHook(new Thread(app::close));
             Seed.Demo demo = app.demo();
             PrintWriter out = new PrintWriter(System.out, true);
@@ -71,6 +75,10 @@ public final class Cli implements Callable<Integer> {
             out.println("CA to trust " + app.caFile());
             out.println("demo client " + demo.clientId() + " (private_key_jwt, ES256 key " + demo.clientKeyFile()
                     + ", redirect " + demo.redirectUri() + ", DPoP required)");
+            out.println("mTLS host   https://" + java.net.URI.create(app.issuer()).getHost() + ":" + app.mtlsPort()
+                    + " (client certificate required; PAR, token, userinfo)");
+            out.println("demo mTLS   " + demo.mtlsClientId() + " (tls_client_auth, certificate-bound tokens, "
+                    + demo.mtlsKeyStore() + ", password fapi2-local)");
             out.println("demo user   " + demo.username() + " / " + demo.password());
             out.println("state       " + stateDir.toAbsolutePath() + (inMemory ? " (DynamoDB in memory)" : ""));
             out.println("started in  " + (System.nanoTime() - started) / 1_000_000 + " ms");
@@ -86,14 +94,16 @@ public final class Cli implements Callable<Integer> {
         String issuer;
         @Option(names = "--state-dir", defaultValue = DEFAULT_STATE, description = "The server's state folder.")
         Path stateDir;
+        @Option(names = "--mtls", description = "Use the demo mTLS client: tls_client_auth and certificate-bound tokens.")
+        boolean mtls;
 
         @Override
         public Integer call() throws Exception {
-            return Demo.run(issuer, stateDir, System.out);
+            return Demo.run(issuer, stateDir, mtls, System.out);
         }
     }
 
-    @Command(name = "client", description = "Manage clients.", subcommands = {Register.class, ListClients.class})
+    @Command(name = "client", description = "Manage clients.", subcommands = {Register.class, ListClients.class, IssueCert.class})
     static final class ClientCommand implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -106,8 +116,18 @@ public final class Cli implements Callable<Integer> {
     static final class Register implements Callable<Integer> {
         @Option(names = "--client-id", required = true)
         String clientId;
-        @Option(names = "--jwks", required = true, description = "File with the client's public JWK Set.")
+        @Option(names = "--jwks", description = "File with the client's public JWK Set (private_key_jwt, self_signed_tls_client_auth).")
         Path jwks;
+        @Option(names = "--cert", description = "A self-signed client certificate (PEM) whose key is registered (self_signed_tls_client_auth).")
+        Path cert;
+        @Option(names = "--subject-dn", description = "tls_client_auth: the certificate's subject DN (RFC 4514).")
+        String subjectDn;
+        @Option(names = "--san-dns", description = "tls_client_auth: a DNS subject alternative name instead of the DN.")
+        String sanDns;
+        @Option(names = "--san-uri", description = "tls_client_auth: a URI subject alternative name instead of the DN.")
+        String sanUri;
+        @Option(names = "--cert-bound", description = "tls_client_certificate_bound_access_tokens: bind tokens to the certificate (RFC 8705 3).")
+        boolean certBound;
         @Option(names = "--redirect-uri", required = true, arity = "1..*")
         List<String> redirectUris;
         @Option(names = "--scope", required = true, arity = "1..*")
@@ -132,9 +152,11 @@ public final class Cli implements Callable<Integer> {
             try {
                 List<String> allScopes = scopes.stream().flatMap(s -> List.of(s.split("[ ,]+")).stream()).toList();
                 client = new ClientRegistration(ServerConfig.defaults("https://127.0.0.1").scopesSupported())
-                        .validate(new Client(clientId, method, JWKSet.parse(Files.readString(jwks)), redirectUris,
-                                new HashSet<>(allScopes), dpopRequired, com.nimbusds.jose.JWSAlgorithm.parse(idTokenAlg)));
-            } catch (IllegalArgumentException | java.text.ParseException e) {
+                        .validate(new Client(clientId, method, keys(), redirectUris,
+                                new HashSet<>(allScopes), dpopRequired, com.nimbusds.jose.JWSAlgorithm.parse(idTokenAlg),
+                                rule(), certBound));
+            } catch (IllegalArgumentException | java.text.ParseException | java.security.GeneralSecurityException
+                     | com.nimbusds.jose.JOSEException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;
             }
@@ -142,6 +164,66 @@ public final class Cli implements Callable<Integer> {
                 new ClientRepository(dynamo.store()).save(client);
             }
             System.out.println("registered " + clientId);
+            return 0;
+        }
+
+        private JWKSet keys() throws java.io.IOException, java.text.ParseException, java.security.GeneralSecurityException,
+                com.nimbusds.jose.JOSEException {
+            if (cert != null) {
+                var certificate = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(Files.newInputStream(cert));
+                var key = com.nimbusds.jose.jwk.JWK.parse(certificate);
+                return new JWKSet(key.getKeyID() != null ? key : rebuildWithThumbprintKid(key));
+            }
+            return jwks == null ? new JWKSet() : JWKSet.parse(Files.readString(jwks));
+        }
+
+        private static com.nimbusds.jose.jwk.JWK rebuildWithThumbprintKid(com.nimbusds.jose.jwk.JWK key)
+                throws com.nimbusds.jose.JOSEException, java.text.ParseException {
+            var json = key.toJSONObject();
+            json.put("kid", key.computeThumbprint().toString());
+            return com.nimbusds.jose.jwk.JWK.parse(json);
+        }
+
+        private Optional<dev.fapi2lambda.core.client.CertificateRule> rule() {
+            if (subjectDn != null) {
+                return Optional.of(new dev.fapi2lambda.core.client.CertificateRule(
+                        dev.fapi2lambda.core.client.CertificateRule.Type.SUBJECT_DN, subjectDn));
+            }
+            if (sanDns != null) {
+                return Optional.of(new dev.fapi2lambda.core.client.CertificateRule(
+                        dev.fapi2lambda.core.client.CertificateRule.Type.SAN_DNS, sanDns));
+            }
+            if (sanUri != null) {
+                return Optional.of(new dev.fapi2lambda.core.client.CertificateRule(
+                        dev.fapi2lambda.core.client.CertificateRule.Type.SAN_URI, sanUri));
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Command(name = "cert", description = "Issue a client certificate from the local CA (for tls_client_auth tests).")
+    static final class IssueCert implements Callable<Integer> {
+        @Option(names = "--subject-dn", required = true, description = "Subject DN, e.g. CN=my-client,O=Example")
+        String subjectDn;
+        @Option(names = "--out", required = true, description = "PKCS12 file to write (password fapi2-local); a .pem beside it holds the certificate.")
+        Path out;
+        @Option(names = "--days", defaultValue = "365")
+        int days;
+        @Option(names = "--state-dir", defaultValue = DEFAULT_STATE)
+        Path stateDir;
+
+        @Override
+        public Integer call() throws Exception {
+            LocalTls tls = new LocalTls(new StateDir(stateDir));
+            tls.context("127.0.0.1");
+            java.security.KeyStore store = tls.issueClientCertificate(subjectDn, java.time.Duration.ofDays(days));
+            try (var o = Files.newOutputStream(out)) {
+                store.store(o, LocalTls.PASSWORD);
+            }
+            Path pem = out.resolveSibling(out.getFileName() + ".pem");
+            Files.writeString(pem, LocalTls.pem(store.getCertificate("client")));
+            System.out.println("issued " + subjectDn + " -> " + out + " (password fapi2-local), certificate " + pem);
             return 0;
         }
     }

@@ -21,15 +21,28 @@ final class Demo {
     private Demo() {
     }
 
-    static int run(String issuer, Path stateDir, PrintStream out) throws Exception {
-        com.nimbusds.jose.jwk.JWK clientKey = com.nimbusds.jose.jwk.JWK.parse(Files.readString(stateDir.resolve("demo-client.jwk")));
+    static int run(String issuer, Path stateDir, boolean mtls, PrintStream out) throws Exception {
         String password = Files.readString(stateDir.resolve("demo-user.password")).trim();
-        FapiClient client = new FapiClient(issuer, stateDir.resolve("ca.pem"), Seed.DEMO_CLIENT_ID, clientKey,
-                new ECKeyGenerator(Curve.P_256).generate(), URI.create(Seed.DEMO_REDIRECT_URI));
-        out.println("1. discovery      " + issuer + "/.well-known/openid-configuration (issuer matches)");
+        FapiClient client;
+        if (mtls) {
+            java.security.KeyStore certificate = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(stateDir.resolve("demo-mtls-client.p12"))) {
+                certificate.load(in, LocalTls.PASSWORD);
+            }
+            client = new FapiClient(issuer, stateDir.resolve("ca.pem"), Seed.DEMO_MTLS_CLIENT_ID,
+                    FapiClient.Auth.TLS_CLIENT_AUTH, null, null, certificate, URI.create(Seed.DEMO_REDIRECT_URI));
+        } else {
+            com.nimbusds.jose.jwk.JWK clientKey = com.nimbusds.jose.jwk.JWK.parse(
+                    Files.readString(stateDir.resolve("demo-client.jwk")));
+            client = new FapiClient(issuer, stateDir.resolve("ca.pem"), Seed.DEMO_CLIENT_ID, clientKey,
+                    new ECKeyGenerator(Curve.P_256).generate(), URI.create(Seed.DEMO_REDIRECT_URI));
+        }
+        out.println("1. discovery      " + issuer + "/.well-known/openid-configuration (issuer matches)"
+                + (mtls ? "; mTLS: tls_client_auth, certificate-bound tokens, mtls_endpoint_aliases" : ""));
 
         FapiClient.Started started = client.par(new Scope("openid", "profile", "email", "accounts"));
-        out.println("2. PAR            201 request_uri=" + started.requestUri() + " (private_key_jwt, PKCE S256, DPoP)");
+        out.println("2. PAR            201 request_uri=" + started.requestUri() + " "
+                + (mtls ? "(tls_client_auth, PKCE S256)" : "(private_key_jwt, PKCE S256, DPoP)"));
 
         HttpResponse<String> page = client.authorize(started.requestUri());
         out.println("3. authorize      " + page.statusCode() + " login page");

@@ -73,7 +73,12 @@ public final class FapiClient {
     private final JWK clientKey;
     private final DPoPProofFactory dpop;
     private final URI redirectUri;
-    private String nonce;
+    private final Auth auth;
+    private final boolean mtls;
+    private volatile String nonce;
+
+    /** How the client authenticates (RFC 7523 / RFC 8705 2.1 / 2.2). */
+    public enum Auth { PRIVATE_KEY_JWT, TLS_CLIENT_AUTH, SELF_SIGNED_TLS_CLIENT_AUTH }
 
     /** The state a client keeps between PAR and the callback. */
     public record Started(URI requestUri, State state, Nonce nonce, CodeVerifier verifier) {
@@ -85,14 +90,29 @@ public final class FapiClient {
 
     public FapiClient(String issuer, Path caFile, String clientId, JWK clientKey, JWK dpopKey, URI redirectUri)
             throws IOException, GeneralSecurityException, ParseException {
-        this.tls = trusting(caFile);
+        this(issuer, caFile, clientId, Auth.PRIVATE_KEY_JWT, clientKey, dpopKey, null, redirectUri);
+    }
+
+    /**
+     * @param auth        how the client authenticates
+     * @param clientKey   the private_key_jwt signing key (null for the mTLS methods)
+     * @param dpopKey     the DPoP key (null for a client whose tokens are certificate-bound only)
+     * @param certificate the client certificate and its key (null without mTLS): PAR, token and userinfo
+     *                    then go to the mtls_endpoint_aliases (RFC 8705 5)
+     */
+    public FapiClient(String issuer, Path caFile, String clientId, Auth auth, JWK clientKey, JWK dpopKey,
+                      KeyStore certificate, URI redirectUri) throws IOException, GeneralSecurityException, ParseException {
+        this.auth = auth;
+        this.mtls = certificate != null;
+        this.tls = trusting(caFile, certificate);
         this.browser = HttpClient.newBuilder().sslContext(tls).followRedirects(HttpClient.Redirect.NEVER)
                 .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL)).build();
         this.clientId = clientId;
         this.clientKey = clientKey;
         this.redirectUri = redirectUri;
         try {
-            this.dpop = new DefaultDPoPProofFactory(dpopKey, dpopKey instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.PS256);
+            this.dpop = dpopKey == null ? null
+                    : new DefaultDPoPProofFactory(dpopKey, dpopKey instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.PS256);
         } catch (JOSEException e) {
             throw new GeneralSecurityException(e);
         }
@@ -107,6 +127,27 @@ public final class FapiClient {
         return metadata;
     }
 
+    private URI parEndpoint() {
+        return mtls ? metadata.getReadOnlyMtlsEndpointAliases().getPushedAuthorizationRequestEndpointURI()
+                : metadata.getPushedAuthorizationRequestEndpointURI();
+    }
+
+    private URI tokenEndpoint() {
+        return mtls ? metadata.getReadOnlyMtlsEndpointAliases().getTokenEndpointURI() : metadata.getTokenEndpointURI();
+    }
+
+    private URI userinfoEndpoint() {
+        return mtls ? metadata.getReadOnlyMtlsEndpointAliases().getUserInfoEndpointURI() : metadata.getUserInfoEndpointURI();
+    }
+
+    /** Adds a DPoP proof if this client has a DPoP key. */
+    private void prove(HTTPRequest http, String method, URI uri, AccessToken token) throws JOSEException {
+        if (dpop != null) {
+            http.setDPoP(token == null ? dpop.createDPoPJWT(method, uri, nonceOrNull())
+                    : dpop.createDPoPJWT(method, uri, token, nonceOrNull()));
+        }
+    }
+
     /** Step 1: the pushed authorization request, retried once with the server's DPoP nonce. */
     public Started par(Scope scope) throws Exception {
         Started started = new Started(null, new State(), new Nonce(), new CodeVerifier());
@@ -114,10 +155,10 @@ public final class FapiClient {
                 .redirectionURI(redirectUri).scope(scope).state(started.state())
                 .customParameter("nonce", started.nonce().getValue())
                 .codeChallenge(started.verifier(), CodeChallengeMethod.S256).build();
-        URI endpoint = metadata.getPushedAuthorizationRequestEndpointURI();
+        URI endpoint = parEndpoint();
         HTTPResponse response = withNonce(() -> {
-            HTTPRequest http = new PushedAuthorizationRequest(endpoint, assertion(), request).toHTTPRequest();
-            http.setDPoP(dpop.createDPoPJWT("POST", endpoint, nonceOrNull()));
+            HTTPRequest http = new PushedAuthorizationRequest(endpoint, authentication(), request).toHTTPRequest();
+            prove(http, "POST", endpoint, null);
             return http;
         });
         PushedAuthorizationResponse par = PushedAuthorizationResponse.parse(response);
@@ -191,10 +232,10 @@ public final class FapiClient {
     }
 
     public Tokens token(AuthorizationGrant grant) throws Exception {
-        URI endpoint = metadata.getTokenEndpointURI();
+        URI endpoint = tokenEndpoint();
         HTTPResponse response = withNonce(() -> {
-            HTTPRequest http = new TokenRequest(endpoint, assertion(), grant).toHTTPRequest();
-            http.setDPoP(dpop.createDPoPJWT("POST", endpoint, nonceOrNull()));
+            HTTPRequest http = new TokenRequest(endpoint, authentication(), grant).toHTTPRequest();
+            prove(http, "POST", endpoint, null);
             return http;
         });
         if (response.getStatusCode() != 200) {
@@ -208,10 +249,10 @@ public final class FapiClient {
 
     /** Step 7: userinfo with the DPoP-bound access token and a proof carrying ath. */
     public HTTPResponse userinfo(AccessToken accessToken) throws Exception {
-        URI endpoint = metadata.getUserInfoEndpointURI();
+        URI endpoint = userinfoEndpoint();
         return withNonce(() -> {
             HTTPRequest http = new UserInfoRequest(endpoint, accessToken).toHTTPRequest();
-            http.setDPoP(dpop.createDPoPJWT("GET", endpoint, accessToken, nonceOrNull()));
+            prove(http, "GET", endpoint, accessToken);
             return http;
         });
     }
@@ -251,6 +292,16 @@ public final class FapiClient {
         return nonce == null ? null : new Nonce(nonce);
     }
 
+    private com.nimbusds.oauth2.sdk.auth.ClientAuthentication authentication() throws JOSEException {
+        return switch (auth) {
+            case PRIVATE_KEY_JWT -> assertion();
+            case TLS_CLIENT_AUTH -> new com.nimbusds.oauth2.sdk.auth.PKITLSClientAuthentication(new ClientID(clientId),
+                    tls.getSocketFactory());
+            case SELF_SIGNED_TLS_CLIENT_AUTH -> new com.nimbusds.oauth2.sdk.auth.SelfSignedTLSClientAuthentication(
+                    new ClientID(clientId), tls.getSocketFactory());
+        };
+    }
+
     /** private_key_jwt with aud = the issuer identifier as a string (FAPI 2.0 SP 5.3.2.1 item 8). */
     private PrivateKeyJWT assertion() throws JOSEException {
         JWTAuthenticationClaimsSet claims = new JWTAuthenticationClaimsSet(new ClientID(clientId),
@@ -262,7 +313,7 @@ public final class FapiClient {
         return new PrivateKeyJWT(claims, JWSAlgorithm.PS256, rsa.toRSAPrivateKey(), rsa.getKeyID(), null);
     }
 
-    private static SSLContext trusting(Path caFile) throws IOException, GeneralSecurityException {
+    private static SSLContext trusting(Path caFile, KeyStore certificate) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {
@@ -270,8 +321,14 @@ public final class FapiClient {
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
+        javax.net.ssl.KeyManager[] keyManagers = null;
+        if (certificate != null) {
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+            kmf.init(certificate, LocalTls.PASSWORD);
+            keyManagers = kmf.getKeyManagers();
+        }
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
+        context.init(keyManagers, tmf.getTrustManagers(), null);
         return context;
     }
 

@@ -1,6 +1,13 @@
 package dev.fapi2lambda.local;
 
+import dev.fapi2lambda.aws.ApiFunction;
 import dev.fapi2lambda.aws.Components;
+import dev.fapi2lambda.core.client.CertificateTrust;
+import dev.fapi2lambda.core.client.ClientRepository;
+import dev.fapi2lambda.core.config.Paths;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
 import dev.fapi2lambda.aws.Routes;
 import dev.fapi2lambda.core.config.ServerConfig;
 import dev.fapi2lambda.core.keys.KeyService;
@@ -21,13 +28,16 @@ import javax.net.ssl.SSLContext;
 final class LocalApp implements AutoCloseable {
     private final LocalDynamo dynamo;
     private final LocalServer server;
+    private final LocalServer mtlsServer;
     private final String issuer;
     private final Path caFile;
     private final Seed.Demo demo;
 
-    private LocalApp(LocalDynamo dynamo, LocalServer server, String issuer, Path caFile, Seed.Demo demo) {
+    private LocalApp(LocalDynamo dynamo, LocalServer server, LocalServer mtlsServer, String issuer, Path caFile,
+                     Seed.Demo demo) {
         this.dynamo = dynamo;
         this.server = server;
+        this.mtlsServer = mtlsServer;
         this.issuer = issuer;
         this.caFile = caFile;
         this.demo = demo;
@@ -39,12 +49,12 @@ final class LocalApp implements AutoCloseable {
      */
     static LocalApp start(Path stateDir, int port, boolean inMemory, Optional<String> issuerOption, Clock clock)
             throws IOException, GeneralSecurityException {
-        return start(stateDir, port, inMemory, issuerOption, clock, config -> config);
+        return start(stateDir, port, 0, inMemory, issuerOption, clock, config -> config);
     }
 
     /** As above, with the configuration adjusted (tests: short lifetimes). */
-    static LocalApp start(Path stateDir, int port, boolean inMemory, Optional<String> issuerOption, Clock clock,
-                          java.util.function.UnaryOperator<ServerConfig> adjust)
+    static LocalApp start(Path stateDir, int port, int mtlsPort, boolean inMemory, Optional<String> issuerOption,
+                          Clock clock, java.util.function.UnaryOperator<ServerConfig> adjust)
             throws IOException, GeneralSecurityException {
         StateDir state = new StateDir(stateDir);
         LocalTls tls = new LocalTls(state);
@@ -55,14 +65,24 @@ final class LocalApp implements AutoCloseable {
             KeyService keys = LocalKeys.loadOrCreate(state);
             ItemStore store = dynamo.store();
             DeferredRoutes routes = new DeferredRoutes();
+            DeferredRoutes mtlsRoutes = new DeferredRoutes();
             LocalServer server = new LocalServer(context, port, routes);
+            X509Certificate ca = tls.caCertificate();
+            SSLContext mtlsContext = tls.context(host, new MtlsTrust(ca, new ClientRepository(store)));
+            LocalServer mtlsServer = new LocalServer(mtlsContext, mtlsPort, mtlsRoutes, true);
             String issuer = issuerOption.orElse("https://127.0.0.1:" + server.port());
-            ServerConfig config = adjust.apply(ServerConfig.defaults(issuer));
-            Seed.Demo demo = Seed.ensure(state, config, store, clock);
-            Components components = new Components(config, () -> store, () -> keys, clock, new SecureRandom());
-            routes.putAll(Routes.functions(components));
+            String mtlsBase = "https://" + URI.create(issuer).getHost() + ":" + mtlsServer.port();
+            ServerConfig config = adjust.apply(ServerConfig.defaults(issuer).withMtls(mtlsBase));
+            Seed.Demo demo = Seed.ensure(state, config, store, clock, tls);
+            Components components = new Components(config, () -> store, () -> keys, clock, new SecureRandom(),
+                    new CertificateTrust(List.of(ca)));
+            Map<String, ApiFunction> functions = Routes.functions(components);
+            routes.putAll(functions);
+            // RFC 8705 5: the mTLS host serves the aliases (PAR, token, userinfo), never /authorize.
+            List.of(Paths.PAR, Paths.TOKEN, Paths.USERINFO).forEach(path -> mtlsRoutes.put(path, functions.get(path)));
             server.start();
-            return new LocalApp(dynamo, server, issuer, tls.caFile(), demo);
+            mtlsServer.start();
+            return new LocalApp(dynamo, server, mtlsServer, issuer, tls.caFile(), demo);
         } catch (IOException | RuntimeException e) {
             dynamo.close();
             throw e;
@@ -75,6 +95,10 @@ final class LocalApp implements AutoCloseable {
 
     int port() {
         return server.port();
+    }
+
+    int mtlsPort() {
+        return mtlsServer.port();
     }
 
     Path caFile() {
@@ -92,10 +116,11 @@ final class LocalApp implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        mtlsServer.close();
         dynamo.close();
     }
 
     /** The route table, filled once the issuer (which needs the bound port) is known. */
-    private static final class DeferredRoutes extends java.util.concurrent.ConcurrentHashMap<String, dev.fapi2lambda.aws.ApiFunction> {
+    private static final class DeferredRoutes extends java.util.concurrent.ConcurrentHashMap<String, ApiFunction> {
     }
 }

@@ -45,7 +45,7 @@ final class LocalEvents {
         Map<String, Object> identity = new LinkedHashMap<>();
         identity.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
         identity.put("userAgent", exchange.getRequestHeaders().getFirst("User-Agent"));
-        identity.put("clientCert", null);
+        identity.put("clientCert", clientCert(exchange));
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("resourcePath", path);
         context.put("httpMethod", exchange.getRequestMethod());
@@ -57,6 +57,28 @@ final class LocalEvents {
         event.put("requestContext", context);
         putBody(event, body);
         return JSONObjectUtils.toJSONString(event).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * On the mTLS port, the verified peer certificate, shaped as API Gateway shapes it
+     * (requestContext.identity.clientCert); on the plain port, null.
+     */
+    private static Map<String, Object> clientCert(HttpExchange exchange) {
+        if (!(exchange instanceof com.sun.net.httpserver.HttpsExchange https)) {
+            return null;
+        }
+        try {
+            java.security.cert.Certificate[] chain = https.getSSLSession().getPeerCertificates();
+            java.security.cert.X509Certificate leaf = (java.security.cert.X509Certificate) chain[0];
+            Map<String, Object> cert = new LinkedHashMap<>();
+            cert.put("clientCertPem", LocalTls.pem(leaf));
+            cert.put("subjectDN", leaf.getSubjectX500Principal().getName());
+            cert.put("issuerDN", leaf.getIssuerX500Principal().getName());
+            cert.put("serialNumber", leaf.getSerialNumber().toString(16));
+            return cert;
+        } catch (java.io.IOException noCertificate) {
+            return null;
+        }
     }
 
     private static void putBody(Map<String, Object> event, byte[] body) {

@@ -41,6 +41,12 @@ final class LocalServer implements AutoCloseable {
     private final Map<String, ApiFunction> routes;
 
     LocalServer(SSLContext tls, int port, Map<String, ApiFunction> routes) throws IOException {
+        this(tls, port, routes, false);
+    }
+
+    /** With {@code requireClientCertificate}, the mTLS port: no handshake without a certificate. */
+    LocalServer(SSLContext tls, int port, Map<String, ApiFunction> routes, boolean requireClientCertificate)
+            throws IOException {
         this.routes = routes;
         this.server = HttpsServer.create(new InetSocketAddress(LocalTls.loopback(), port), 128);
         server.setHttpsConfigurator(new HttpsConfigurator(tls) {
@@ -50,6 +56,7 @@ final class LocalServer implements AutoCloseable {
                 ssl.setProtocols(PROTOCOLS);
                 ssl.setCipherSuites(CIPHER_SUITES);
                 ssl.setUseCipherSuitesOrder(true);
+                ssl.setNeedClientAuth(requireClientCertificate);
                 params.setSSLParameters(ssl);
             }
         });

@@ -60,6 +60,14 @@ final class LocalTls {
 
     /** The TLS context for a host name, creating the CA and certificate if they are missing or do not cover it. */
     SSLContext context(String host) throws IOException, GeneralSecurityException {
+        return context(host, null);
+    }
+
+    /**
+     * The TLS context of the mTLS port: the same server certificate, and client certificates
+     * checked by {@code clientTrust} (the local CA, or a registered self-signed key).
+     */
+    SSLContext context(String host, javax.net.ssl.TrustManager clientTrust) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         if (Files.exists(keystore)) {
             try (InputStream in = Files.newInputStream(keystore)) {
@@ -77,8 +85,50 @@ final class LocalTls {
         serverOnly.setKeyEntry("server", store.getKey("server", PASSWORD), PASSWORD, store.getCertificateChain("server"));
         kmf.init(serverOnly, PASSWORD);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, new SecureRandom());
+        context.init(kmf.getKeyManagers(), clientTrust == null ? null : new javax.net.ssl.TrustManager[] {clientTrust},
+                new SecureRandom());
         return context;
+    }
+
+    /** The local CA's certificate (it must exist: call {@link #context} first). */
+    X509Certificate caCertificate() throws IOException, GeneralSecurityException {
+        return (X509Certificate) load().getCertificate("ca");
+    }
+
+    /** A client certificate from the local CA for tls_client_auth tests: P-256 key, clientAuth EKU. */
+    KeyStore issueClientCertificate(String subjectDn, Duration validity) throws IOException, GeneralSecurityException {
+        KeyStore store = load();
+        X509Certificate ca = (X509Certificate) store.getCertificate("ca");
+        KeyPair caKeys = new KeyPair(ca.getPublicKey(), (java.security.PrivateKey) store.getKey("ca", PASSWORD));
+        KeyPair keys = p256();
+        X509Certificate cert = sign(new JcaX509v3CertificateBuilder(ca, serial(), Date.from(Instant.now().minusSeconds(60)),
+                Date.from(Instant.now().plus(validity)),
+                // RFC 4514 order, exactly as X500Principal (and so the subject DN rule) reads the string.
+                X500Name.getInstance(new javax.security.auth.x500.X500Principal(subjectDn).getEncoded()), keys.getPublic())
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                .addExtension(Extension.authorityKeyIdentifier, false,
+                        new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca)), caKeys);
+        KeyStore client = KeyStore.getInstance("PKCS12");
+        client.load(null, PASSWORD);
+        client.setKeyEntry("client", keys.getPrivate(), PASSWORD, new X509Certificate[] {cert, ca});
+        return client;
+    }
+
+    private KeyStore load() throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, PASSWORD);
+        }
+        return store;
+    }
+
+    static String pem(Object object) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(object);
+        }
+        return out.toString();
     }
 
     private static boolean covers(KeyStore store, String host) throws GeneralSecurityException {

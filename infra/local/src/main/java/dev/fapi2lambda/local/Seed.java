@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.fapi2lambda.core.client.AuthMethod;
+import dev.fapi2lambda.core.client.CertificateRule;
 import dev.fapi2lambda.core.client.Client;
 import dev.fapi2lambda.core.client.ClientRegistration;
 import dev.fapi2lambda.core.client.ClientRepository;
@@ -29,21 +30,26 @@ import java.util.Map;
 
 /**
  * On first start: a demo client (private_key_jwt with an ES256 key whose private half is written
- * to the state folder, DPoP required) and a demo user with a random password.
+ * to the state folder, DPoP required), a demo mTLS client (tls_client_auth with a certificate from
+ * the local CA, certificate-bound tokens) and a demo user with a random password.
  */
 final class Seed {
     static final String DEMO_CLIENT_ID = "demo-client";
     static final String DEMO_REDIRECT_URI = "https://demo-client.localhost/callback";
     static final String DEMO_USER = "demo";
+    static final String DEMO_MTLS_CLIENT_ID = "demo-mtls-client";
+    static final String DEMO_MTLS_SUBJECT = "CN=demo-mtls-client,O=fapi2-lambda demo";
 
     /** What `serve` prints and the demo and tests use. */
-    record Demo(String clientId, Path clientKeyFile, JWK clientKey, String redirectUri, String username, String password) {
+    record Demo(String clientId, Path clientKeyFile, JWK clientKey, String redirectUri, String username, String password,
+                String mtlsClientId, Path mtlsKeyStore) {
     }
 
     private Seed() {
     }
 
-    static Demo ensure(StateDir state, ServerConfig config, ItemStore store, Clock clock) throws IOException {
+    static Demo ensure(StateDir state, ServerConfig config, ItemStore store, Clock clock, LocalTls tls)
+            throws IOException, java.security.GeneralSecurityException {
         JWK key = demoClientKey(state);
         ClientRepository clients = new ClientRepository(store);
         if (clients.find(DEMO_CLIENT_ID, clock.instant()).isEmpty()) {
@@ -58,7 +64,20 @@ final class Seed {
                     Map.of("name", "Demo User", "given_name", "Demo", "family_name", "User",
                             "email", "demo@example.com", "email_verified", "true")));
         }
-        return new Demo(DEMO_CLIENT_ID, state.file("demo-client.jwk"), key, DEMO_REDIRECT_URI, DEMO_USER, password);
+        Path mtlsKeyStore = state.file("demo-mtls-client.p12");
+        if (!Files.exists(mtlsKeyStore)) {
+            try (var out = Files.newOutputStream(mtlsKeyStore)) {
+                tls.issueClientCertificate(DEMO_MTLS_SUBJECT, java.time.Duration.ofDays(397)).store(out, LocalTls.PASSWORD);
+            }
+        }
+        if (clients.find(DEMO_MTLS_CLIENT_ID, clock.instant()).isEmpty()) {
+            clients.save(new ClientRegistration(config.scopesSupported()).validate(new Client(DEMO_MTLS_CLIENT_ID,
+                    AuthMethod.TLS_CLIENT_AUTH, new JWKSet(), List.of(DEMO_REDIRECT_URI),
+                    new HashSet<>(config.scopesSupported()), false, JWSAlgorithm.PS256,
+                    java.util.Optional.of(new CertificateRule(CertificateRule.Type.SUBJECT_DN, DEMO_MTLS_SUBJECT)), true)));
+        }
+        return new Demo(DEMO_CLIENT_ID, state.file("demo-client.jwk"), key, DEMO_REDIRECT_URI, DEMO_USER, password,
+                DEMO_MTLS_CLIENT_ID, mtlsKeyStore);
     }
 
     private static JWK demoClientKey(StateDir state) throws IOException {

@@ -65,6 +65,10 @@ public final class AuthorizeEndpoint implements Endpoint {
         if (!post && !"GET".equals(request.method())) {
             throw OAuthException.methodNotAllowed("GET, POST");
         }
+        if (request.clientCertificate().isPresent()) {
+            // RFC 8705 5: the authorization endpoint is never on the mTLS host.
+            return Pages.error("The authorization endpoint is not served on the mutual-TLS host.");
+        }
         Instant now = clock.instant();
         Map<String, String> params = post ? Form.of(request, config.maxBodyBytes()).asMap() : query(request);
         Optional<Trusted> trusted = trust(params, now);
@@ -206,7 +210,8 @@ public final class AuthorizeEndpoint implements Endpoint {
 
     /**
      * Who is signed in for this authorization: the login of this interaction, or the browser's
-     * session unless prompt=login or max_age asks for a fresh login (OIDC Core 3.1.2.1).
+     * session unless prompt=login or max_age asks for a fresh login (OIDC Core 3.1.2.1; max_age=0
+     * is prompt=login, even for a session started within the same second).
      */
     private Optional<Sessions.Session> authenticated(Request request, Trusted t, Instant now) {
         if (t.pushed().subject().isPresent()) {
@@ -215,7 +220,7 @@ public final class AuthorizeEndpoint implements Endpoint {
         boolean promptLogin = t.request().prompt().filter(p -> List.of(p.split(" ")).contains("login")).isPresent();
         return sessions.find(request, now)
                 .filter(s -> !promptLogin)
-                .filter(s -> t.request().maxAge().map(max -> !s.authTime().plusSeconds(max).isBefore(now)).orElse(true));
+                .filter(s -> t.request().maxAge().map(max -> max > 0 && !s.authTime().plusSeconds(max).isBefore(now)).orElse(true));
     }
 
     private boolean sameBrowser(Request request, Trusted t) {

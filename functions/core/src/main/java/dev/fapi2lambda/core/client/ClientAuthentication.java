@@ -14,6 +14,7 @@ import dev.fapi2lambda.core.http.Form;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
+import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,12 +33,19 @@ public final class ClientAuthentication {
     private final ClientRepository clients;
     private final ItemStore store;
     private final Clock clock;
+    private final CertificateTrust trust;
 
     public ClientAuthentication(ServerConfig config, ClientRepository clients, ItemStore store, Clock clock) {
+        this(config, clients, store, clock, CertificateTrust.none());
+    }
+
+    public ClientAuthentication(ServerConfig config, ClientRepository clients, ItemStore store, Clock clock,
+                                CertificateTrust trust) {
         this.config = config;
         this.clients = clients;
         this.store = store;
         this.clock = clock;
+        this.trust = trust;
     }
 
     public Client authenticate(Request request, Form form) {
@@ -47,7 +55,10 @@ public final class ClientAuthentication {
             throw OAuthException.invalidClient("client authentication with the Authorization header is not supported");
         }
         if (form.get(Params.CLIENT_ASSERTION).isEmpty()) {
-            throw OAuthException.invalidClient("client authentication is required: send client_assertion (private_key_jwt)");
+            if (request.clientCertificate().isPresent() && form.get(Params.CLIENT_ID).isPresent()) {
+                return authenticateMtls(request.clientCertificate().get(), form.require(Params.CLIENT_ID), now);
+            }
+            throw OAuthException.invalidClient("client authentication is required: private_key_jwt, or mTLS with client_id");
         }
         if (!form.get(Params.CLIENT_ASSERTION_TYPE).filter(Params.JWT_BEARER::equals).isPresent()) {
             throw OAuthException.invalidClient("client_assertion_type must be " + Params.JWT_BEARER);
@@ -65,6 +76,61 @@ public final class ClientAuthentication {
         Instant exp = checkTimes(claims, now);
         checkJtiOnce(clientId, claims.getJWTID(), exp, now);
         return client;
+    }
+
+    /**
+     * RFC 8705 2: the certificate of the TLS connection (never a header) authenticates the client
+     * named by client_id, by its registered subject DN or SAN and a trusted CA (2.1), or by one
+     * of its registered public keys (2.2).
+     */
+    private Client authenticateMtls(X509Certificate certificate, String clientId, Instant now) {
+        Client client = clients.find(clientId, now)
+                .orElseThrow(() -> OAuthException.invalidClient("client_id is not a registered client"));
+        try {
+            certificate.checkValidity(Date.from(now));
+        } catch (java.security.cert.CertificateException e) {
+            throw OAuthException.invalidClient("the client certificate is expired or not yet valid");
+        }
+        switch (client.authMethod()) {
+            case TLS_CLIENT_AUTH -> {
+                if (!trust.chains(certificate, now)) {
+                    throw OAuthException.invalidClient("the client certificate is not issued by a trusted CA");
+                }
+                if (!client.certificateRule().map(rule -> rule.matches(certificate)).orElse(false)) {
+                    throw OAuthException.invalidClient("the client certificate does not carry the registered "
+                            + client.certificateRule().map(r -> r.type().metadata()).orElse("subject"));
+                }
+            }
+            case SELF_SIGNED_TLS_CLIENT_AUTH -> {
+                byte[] presented = certificate.getPublicKey().getEncoded();
+                boolean registered = client.jwks().getKeys().stream().anyMatch(key -> {
+                    try {
+                        return java.util.Arrays.equals(presented, publicKey(key).getEncoded());
+                    } catch (RuntimeException e) {
+                        return false;
+                    }
+                });
+                if (!registered) {
+                    throw OAuthException.invalidClient("the client certificate's key is not one of the client's registered keys");
+                }
+            }
+            default -> throw OAuthException.invalidClient("client is registered for " + client.authMethod().value());
+        }
+        return client;
+    }
+
+    private static java.security.PublicKey publicKey(JWK key) {
+        try {
+            if (key instanceof com.nimbusds.jose.jwk.RSAKey rsa) {
+                return rsa.toPublicKey();
+            }
+            if (key instanceof com.nimbusds.jose.jwk.ECKey ec) {
+                return ec.toPublicKey();
+            }
+            throw new IllegalArgumentException("unsupported key type");
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     private static SignedJWT parse(String value) {

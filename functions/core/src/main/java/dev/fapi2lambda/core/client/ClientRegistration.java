@@ -26,7 +26,7 @@ public final class ClientRegistration {
         if (client.clientId() == null || !client.clientId().matches("[A-Za-z0-9._~-]{1,128}")) {
             throw new IllegalArgumentException("client_id must be 1-128 characters of A-Z a-z 0-9 . _ ~ -");
         }
-        checkJwks(client.jwks());
+        checkAuthentication(client);
         if (client.redirectUris().isEmpty()) {
             throw new IllegalArgumentException("at least one redirect URI is required");
         }
@@ -40,6 +40,30 @@ public final class ClientRegistration {
             }
         }
         return client;
+    }
+
+    /** RFC 8705 2 and FAPI 2.0 SP 5.3.2.1: one method, with what that method needs and nothing it would ignore. */
+    private static void checkAuthentication(Client client) {
+        switch (client.authMethod()) {
+            case PRIVATE_KEY_JWT, SELF_SIGNED_TLS_CLIENT_AUTH -> {
+                checkJwks(client.jwks());
+                if (client.certificateRule().isPresent()) {
+                    throw new IllegalArgumentException("a subject DN or SAN rule is only for tls_client_auth");
+                }
+            }
+            case TLS_CLIENT_AUTH -> {
+                if (client.certificateRule().isEmpty()) {
+                    throw new IllegalArgumentException("tls_client_auth needs a subject DN or SAN rule (RFC 8705 2.1.2)");
+                }
+                if (!client.jwks().getKeys().isEmpty()) {
+                    checkJwks(client.jwks());
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown authentication method");
+        }
+        if (client.dpopRequired() && client.certificateBoundTokens()) {
+            throw new IllegalArgumentException("choose one sender constraint: DPoP or certificate-bound tokens");
+        }
     }
 
     /** FAPI 2.0 SP 5.4.1: RSA keys of at least 2048 bits or EC keys on P-256; public only; each with a unique kid. */

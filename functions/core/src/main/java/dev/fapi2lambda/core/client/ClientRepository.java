@@ -32,6 +32,9 @@ public final class ClientRepository {
                 .put("scopes", List.copyOf(client.scopes()))
                 .put("dpopRequired", client.dpopRequired())
                 .put("idTokenAlg", client.idTokenAlg().getName())
+                .put("certificateRuleType", client.certificateRule().map(r -> r.type().metadata()))
+                .put("certificateRule", client.certificateRule().map(CertificateRule::value))
+                .put("certificateBoundTokens", client.certificateBoundTokens())
                 .build());
     }
 
@@ -47,7 +50,10 @@ public final class ClientRepository {
                     item.strings("redirectUris"),
                     new HashSet<>(item.strings("scopes")),
                     item.flag("dpopRequired"),
-                    JWSAlgorithm.parse(item.string("idTokenAlg").orElse("PS256")));
+                    JWSAlgorithm.parse(item.string("idTokenAlg").orElse("PS256")),
+                    item.string("certificateRuleType").flatMap(CertificateRule.Type::of)
+                            .map(type -> new CertificateRule(type, item.required("certificateRule"))),
+                    item.flag("certificateBoundTokens"));
         } catch (ParseException e) {
             throw new IllegalStateException("stored client " + item.pk() + " has an unreadable JWKS", e);
         }

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything the protocol core is configured with. Each default is chosen for FAPI 2.0 and says why.
@@ -28,12 +29,15 @@ import java.util.List;
  * @param maxBodyBytes         requests with larger bodies are refused with 413
  * @param scopesSupported      every scope a client may be registered for
  * @param claimsSupported      the claims the userinfo and ID token may carry
+ * @param mtlsBaseUrl          the origin of the mutual-TLS host, published as mtls_endpoint_aliases (RFC 8705 5);
+ *                             empty when mTLS is not offered
  */
 public record ServerConfig(String issuer, Duration parLifetime, Duration interactionLifetime, Duration codeLifetime,
                            Duration accessTokenLifetime, Duration refreshTokenLifetime, Duration sessionLifetime,
                            Duration maxFutureSkew, Duration maxAssertionLifetime, Duration dpopProofMaxAge,
                            boolean dpopNonces, Duration dpopNonceWindow, JWSAlgorithm accessTokenAlg,
-                           int maxBodyBytes, List<String> scopesSupported, List<String> claimsSupported) {
+                           int maxBodyBytes, List<String> scopesSupported, List<String> claimsSupported,
+                           Optional<String> mtlsBaseUrl) {
 
     public static final Duration FAPI_MAX_CODE_LIFETIME = Duration.ofSeconds(60);
     public static final Duration FAPI_MAX_FUTURE_SKEW = Duration.ofSeconds(60);
@@ -56,6 +60,12 @@ public record ServerConfig(String issuer, Duration parLifetime, Duration interac
         if (!JWSAlgorithm.PS256.equals(accessTokenAlg) && !JWSAlgorithm.ES256.equals(accessTokenAlg)) {
             throw new IllegalArgumentException("access tokens are signed PS256 or ES256");
         }
+        mtlsBaseUrl.ifPresent(url -> {
+            URI m = URI.create(url);
+            if (!"https".equals(m.getScheme()) || m.getHost() == null || url.endsWith("/")) {
+                throw new IllegalArgumentException("the mTLS base URL must be an https origin: " + url);
+            }
+        });
         scopesSupported = List.copyOf(scopesSupported);
         claimsSupported = List.copyOf(claimsSupported);
     }
@@ -67,35 +77,50 @@ public record ServerConfig(String issuer, Duration parLifetime, Duration interac
                 Duration.ofMinutes(10), Duration.ofSeconds(60), true, Duration.ofSeconds(60), JWSAlgorithm.PS256,
                 64 * 1024,
                 List.of("openid", "profile", "email", "offline_access", "accounts"),
-                List.of("sub", "name", "given_name", "family_name", "email", "email_verified", "auth_time", "nonce"));
+                List.of("sub", "name", "given_name", "family_name", "email", "email_verified", "auth_time", "nonce"),
+                Optional.empty());
     }
 
     public ServerConfig withCodeLifetime(Duration value) {
         return new ServerConfig(issuer, parLifetime, interactionLifetime, value, accessTokenLifetime,
                 refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
-                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported);
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl);
     }
 
     public ServerConfig withTokenLifetimes(Duration accessToken, Duration refreshToken) {
         return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessToken,
                 refreshToken, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
-                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported);
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl);
     }
 
     public ServerConfig withDpopNonces(boolean required) {
         return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessTokenLifetime,
                 refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, required,
-                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported);
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl);
     }
 
     public ServerConfig withAccessTokenAlg(JWSAlgorithm alg) {
         return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessTokenLifetime,
                 refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
-                dpopNonceWindow, alg, maxBodyBytes, scopesSupported, claimsSupported);
+                dpopNonceWindow, alg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl);
+    }
+
+    public ServerConfig withMtls(String baseUrl) {
+        return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessTokenLifetime,
+                refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, Optional.of(baseUrl));
     }
 
     /** The public URL of an endpoint path on the issuer's host. */
     public String url(String path) {
         return issuer + path;
+    }
+
+    /**
+     * The public URL of the endpoint that received a request: on the mTLS host when the request
+     * came with a client certificate (only that host asks for one), on the issuer's host otherwise.
+     */
+    public String url(String path, boolean viaMtls) {
+        return viaMtls && mtlsBaseUrl.isPresent() ? mtlsBaseUrl.get() + path : url(path);
     }
 }

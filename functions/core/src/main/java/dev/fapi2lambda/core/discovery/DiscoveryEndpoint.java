@@ -37,7 +37,18 @@ public final class DiscoveryEndpoint implements Endpoint {
         m.put("response_modes_supported", List.of("query"));
         m.put("grant_types_supported", List.of("authorization_code", "refresh_token"));
         m.put("code_challenge_methods_supported", List.of("S256"));
-        m.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
+        if (config.mtlsBaseUrl().isPresent()) {
+            m.put("token_endpoint_auth_methods_supported",
+                    List.of("private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth"));
+            m.put("tls_client_certificate_bound_access_tokens", true);             // RFC 8705 3.3
+            Map<String, Object> aliases = new LinkedHashMap<>();                    // RFC 8705 5
+            aliases.put("token_endpoint", config.url(Paths.TOKEN, true));
+            aliases.put("pushed_authorization_request_endpoint", config.url(Paths.PAR, true));
+            aliases.put("userinfo_endpoint", config.url(Paths.USERINFO, true));
+            m.put("mtls_endpoint_aliases", aliases);
+        } else {
+            m.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
+        }
         m.put("token_endpoint_auth_signing_alg_values_supported", ALGS);
         m.put("dpop_signing_alg_values_supported", ALGS);
         m.put("id_token_signing_alg_values_supported", ALGS);

@@ -47,7 +47,8 @@ public final class ParEndpoint implements Endpoint {
         Form form = Form.of(request, config.maxBodyBytes());                       // RFC 9126 2.1: form-encoded
         Client client = clientAuthentication.authenticate(request, form);          // RFC 9126 2: client auth
         Optional<DpopProof> proof = dpop.validateIfPresent(request,                 // RFC 9449 10: DPoP at PAR
-                DpopProofValidator.Expectation.atAuthorizationServer(config.url(Paths.PAR)));
+                DpopProofValidator.Expectation.atAuthorizationServer(
+                        config.url(Paths.PAR, request.clientCertificate().isPresent())));
         AuthorizationRequest checked = checks.check(form, client);                 // RFC 9126 2.1 / FAPI 2.0
         AuthorizationRequest bound = bindDpopKey(checked, proof, client);
         String requestUri = Params.REQUEST_URI_PREFIX + secrets.next();            // >= 128 bits, drawn now

@@ -3,7 +3,6 @@ package dev.fapi2lambda.core.token;
 import dev.fapi2lambda.core.client.Client;
 import dev.fapi2lambda.core.config.ServerConfig;
 import dev.fapi2lambda.core.crypto.Hashes;
-import dev.fapi2lambda.core.dpop.DpopProof;
 import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.http.Form;
 import java.time.Clock;
@@ -27,7 +26,7 @@ public final class CodeGrant {
         this.clock = clock;
     }
 
-    Map<String, Object> redeem(Form form, Client client, DpopProof proof) {
+    Map<String, Object> redeem(Form form, Client client, Binding binding) {
         Instant now = clock.instant();
         String value = form.require("code");
         AuthorizationCodes.Redemption redemption = codes.redeem(value, now);
@@ -47,12 +46,11 @@ public final class CodeGrant {
             throw invalidGrant("redirect_uri does not match the authorization request");
         }
         checkPkce(form.get("code_verifier"), code.codeChallenge());                   // RFC 7636 4.6
-        TokenEndpoint.checkBinding(code.dpopJkt(), proof);                            // RFC 9449 10
+        binding.requireKey(code.dpopJkt());                                           // RFC 9449 10
+        String refreshToken = issuer.refreshToken(code.grantId());
         Grant grant = new Grant(code.grantId(), client.clientId(), code.subject(), code.scopes(), code.authTime(),
-                Optional.of(proof.jkt()), "", false, now.plus(config.refreshTokenLifetime()));
-        String refreshToken = issuer.refreshToken(grant.id());
-        grant = new Grant(grant.id(), grant.clientId(), grant.subject(), grant.scopes(), grant.authTime(),
-                grant.dpopJkt(), Hashes.sha256Url(refreshToken), false, grant.expiresAt());
+                binding.jkt(), binding.x5t(), Hashes.sha256Url(refreshToken), false,
+                now.plus(config.refreshTokenLifetime()));
         if (!grants.create(grant, now)) {
             throw invalidGrant("code has already been used");                         // a replay revoked it first
         }

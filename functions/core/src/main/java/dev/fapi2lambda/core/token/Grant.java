@@ -13,12 +13,13 @@ import java.util.Optional;
  * @param scopes      the granted scopes
  * @param authTime    when the end-user authenticated
  * @param dpopJkt     the DPoP key every token of the grant is bound to
+ * @param x5t         the client certificate (x5t#S256) every token of the grant is bound to
  * @param refreshHash SHA-256 of the refresh token
  * @param revoked     true once revoked (code replay, revocation)
  * @param expiresAt   when the grant and its refresh token end
  */
 public record Grant(String id, String clientId, String subject, List<String> scopes, Instant authTime,
-                    Optional<String> dpopJkt, String refreshHash, boolean revoked, Instant expiresAt) {
+                    Optional<String> dpopJkt, Optional<String> x5t, String refreshHash, boolean revoked, Instant expiresAt) {
     public Grant {
         scopes = List.copyOf(scopes);
     }

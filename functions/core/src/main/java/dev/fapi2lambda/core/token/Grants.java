@@ -17,7 +17,7 @@ public final class Grants {
     public Optional<Grant> find(String id, Instant now) {
         return store.get(key(id), now).filter(item -> !item.flag("tombstone")).map(item -> new Grant(id, item.required("clientId"), item.required("subject"),
                 item.strings("scopes"), Instant.ofEpochSecond(item.number("authTime").orElseThrow()),
-                item.string("dpopJkt"), item.required("refreshHash"), item.flag("revoked"),
+                item.string("dpopJkt"), item.string("x5t"), item.required("refreshHash"), item.flag("revoked"),
                 item.expiresAt().orElseThrow()));
     }
 
@@ -40,6 +40,7 @@ public final class Grants {
                 .put("scopes", grant.scopes())
                 .put("authTime", grant.authTime().getEpochSecond())
                 .put("dpopJkt", grant.dpopJkt())
+                .put("x5t", grant.x5t())
                 .put("refreshHash", grant.refreshHash())
                 .put("revoked", false)
                 .expiresAt(grant.expiresAt())

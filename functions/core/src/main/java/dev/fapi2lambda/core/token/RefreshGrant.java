@@ -3,7 +3,6 @@ package dev.fapi2lambda.core.token;
 import dev.fapi2lambda.core.client.Client;
 import dev.fapi2lambda.core.config.ServerConfig;
 import dev.fapi2lambda.core.crypto.Hashes;
-import dev.fapi2lambda.core.dpop.DpopProof;
 import dev.fapi2lambda.core.http.Form;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,7 +27,7 @@ public final class RefreshGrant {
         this.clock = clock;
     }
 
-    Map<String, Object> refresh(Form form, Client client, DpopProof proof) {
+    Map<String, Object> refresh(Form form, Client client, Binding binding) {
         Instant now = clock.instant();
         String refreshToken = form.require("refresh_token");
         int dot = refreshToken.indexOf('.');
@@ -44,7 +43,8 @@ public final class RefreshGrant {
         if (!grant.clientId().equals(client.clientId())) {
             throw CodeGrant.invalidGrant("refresh_token was issued to another client");
         }
-        TokenEndpoint.checkBinding(grant.dpopJkt(), proof);
+        binding.requireKey(grant.dpopJkt());                                          // C-TOK-10: same DPoP key
+        binding.requireCertificate(grant.x5t());                                      // C-TOK-10: same certificate
         return TokenEndpoint.response(issuer.accessToken(grant, now), config.accessTokenLifetime().toSeconds(), grant,
                 Optional.of(refreshToken), Optional.empty());
     }

@@ -55,11 +55,13 @@ public final class TokenEndpoint implements Endpoint {
             // FAPI 2.0 SP 5.3.2.1 item 3: no password grant; no implicit; nothing else is offered.
             throw OAuthException.status(400, "unsupported_grant_type", "grant_type " + grantType + " is not supported");
         }
-        DpopProof proof = dpop.validate(request,                                 // FAPI 2.0 SP 5.3.2.1 item 5: sender-constrained
-                DpopProofValidator.Expectation.atAuthorizationServer(config.url(Paths.TOKEN)));
+        Optional<DpopProof> proof = dpop.validateIfPresent(request,             // RFC 9449 5: always honoured
+                DpopProofValidator.Expectation.atAuthorizationServer(
+                        config.url(Paths.TOKEN, request.clientCertificate().isPresent())));
+        Binding binding = Binding.of(client, proof, request.clientCertificate()); // FAPI 2.0 SP 5.3.2.1 item 4
         Map<String, Object> tokens = "authorization_code".equals(grantType)
-                ? codeGrant.redeem(form, client, proof)
-                : refreshGrant.refresh(form, client, proof);
+                ? codeGrant.redeem(form, client, binding)
+                : refreshGrant.refresh(form, client, binding);
         Instant now = clock.instant();
         Map<String, String> headers = new LinkedHashMap<>();
         nonces.current(now).ifPresent(n -> headers.put("DPoP-Nonce", n));     // RFC 9449 8.2
@@ -71,18 +73,11 @@ public final class TokenEndpoint implements Endpoint {
                                         Optional<String> idToken) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", accessToken);
-        body.put("token_type", "DPoP");
+        body.put("token_type", grant.dpopJkt().isPresent() ? "DPoP" : "Bearer");   // RFC 9449 5 / RFC 8705 3
         body.put("expires_in", expiresIn);
         body.put("scope", String.join(" ", grant.scopes()));
         refreshToken.ifPresent(rt -> body.put("refresh_token", rt));
         idToken.ifPresent(id -> body.put("id_token", id));
         return body;
-    }
-
-    /** RFC 9449 5: the proof's key must be the key the code or grant is bound to. */
-    static void checkBinding(Optional<String> boundJkt, DpopProof proof) {
-        if (boundJkt.isPresent() && !Hashes.constantTimeEquals(boundJkt.get(), proof.jkt())) {
-            throw OAuthException.invalidDpopProof("DPoP proof key does not match the key the grant is bound to");
-        }
     }
 }

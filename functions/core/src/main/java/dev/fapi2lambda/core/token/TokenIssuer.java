@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Mints the tokens: RFC 9068 access tokens bound to a DPoP key (cnf.jkt, RFC 9449 6) and OpenID
+ * Mints the tokens: RFC 9068 access tokens bound to a DPoP key (cnf.jkt, RFC 9449 6) or a client
+ * certificate (cnf.x5t#S256, RFC 8705 3), and OpenID
  * Connect ID tokens. Every value is drawn at request time.
  */
 public final class TokenIssuer {
@@ -42,7 +43,10 @@ public final class TokenIssuer {
                 .jwtID(secrets.next())
                 .claim("auth_time", grant.authTime().getEpochSecond())
                 .claim(GRANT_CLAIM, grant.id());
-        grant.dpopJkt().ifPresent(jkt -> claims.claim("cnf", Map.of("jkt", jkt)));
+        Map<String, Object> cnf = new java.util.LinkedHashMap<>();
+        grant.dpopJkt().ifPresent(jkt -> cnf.put("jkt", jkt));                 // RFC 9449 6.1
+        grant.x5t().ifPresent(x5t -> cnf.put("x5t#S256", x5t));               // RFC 8705 3.1
+        claims.claim("cnf", cnf);
         return signer.sign(config.accessTokenAlg(), AT_JWT, claims.build());
     }
 

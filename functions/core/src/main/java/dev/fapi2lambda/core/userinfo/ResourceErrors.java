@@ -9,12 +9,19 @@ import java.util.Optional;
 
 /**
  * How a protected resource reads the token and reports failures (RFC 6750 3, RFC 9449 7.1):
- * 401 with a DPoP WWW-Authenticate challenge naming the error and the accepted algorithms.
+ * 401 with a WWW-Authenticate challenge naming the error and, for DPoP, the accepted algorithms.
  */
 public final class ResourceErrors {
     private static final String ALGS = "algs=\"PS256 ES256\"";
 
     private ResourceErrors() {
+    }
+
+    /** The scheme (lower case: "dpop" or "bearer") and the token of the Authorization header. */
+    public record Presented(String scheme, String token) {
+        public boolean isDpop() {
+            return "dpop".equals(scheme);
+        }
     }
 
     public static OAuthException invalidToken(String description) {
@@ -39,11 +46,10 @@ public final class ResourceErrors {
     }
 
     /**
-     * The token of an {@code Authorization: DPoP <token>} header, scheme matched case-insensitively.
-     * No header is a bare challenge; Bearer (or any other scheme) is refused, since every token
-     * this server issues is DPoP-bound and a Bearer presentation would drop the binding.
+     * The token of the one Authorization header, scheme DPoP or Bearer matched case-insensitively
+     * (RFC 9110 11.1). No header is a bare challenge.
      */
-    public static String dpopToken(Request request) {
+    public static Presented token(Request request) {
         List<String> headers = request.headers().all("Authorization");
         if (headers.isEmpty()) {
             throw OAuthException.status(401, "invalid_token", "an access token is required")
@@ -56,9 +62,10 @@ public final class ResourceErrors {
         if (parts.length != 2 || parts[1].isBlank()) {
             throw invalidToken("the Authorization header is malformed");
         }
-        if (!"dpop".equals(parts[0].toLowerCase(Locale.ROOT))) {
-            throw invalidToken("DPoP-bound access tokens must be presented with the DPoP scheme");
+        String scheme = parts[0].toLowerCase(Locale.ROOT);
+        if (!"dpop".equals(scheme) && !"bearer".equals(scheme)) {
+            throw invalidToken("the Authorization scheme must be DPoP (or Bearer for certificate-bound tokens)");
         }
-        return parts[1].trim();
+        return new Presented(scheme, parts[1].trim());
     }
 }

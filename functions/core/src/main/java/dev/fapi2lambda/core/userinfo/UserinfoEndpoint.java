@@ -3,9 +3,7 @@ package dev.fapi2lambda.core.userinfo;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.fapi2lambda.core.config.Paths;
 import dev.fapi2lambda.core.config.ServerConfig;
-import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.dpop.DpopNonces;
-import dev.fapi2lambda.core.dpop.DpopProof;
 import dev.fapi2lambda.core.dpop.DpopProofValidator;
 import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.http.Endpoint;
@@ -64,15 +62,12 @@ public final class UserinfoEndpoint implements Endpoint {
             // FAPI 2.0 SP 5.3.3 / RFC 6750 2.3: never in the query.
             throw ResourceErrors.invalidRequest("access tokens are accepted only in the Authorization header");
         }
-        String token = ResourceErrors.dpopToken(request);
-        JWTClaimsSet claims = verifier.verify(token, now)
+        ResourceErrors.Presented presented = ResourceErrors.token(request);
+        JWTClaimsSet claims = verifier.verify(presented.token(), now)
                 .orElseThrow(() -> ResourceErrors.invalidToken("the access token is invalid or expired"));
-        String jkt = AccessTokenVerifier.boundJkt(claims)
-                .orElseThrow(() -> ResourceErrors.invalidToken("the access token is not DPoP-bound"));
-        DpopProof proof = dpop.validate(request, ResourceErrors.expectation(config.url(Paths.USERINFO), token));
-        if (!Hashes.constantTimeEquals(jkt, proof.jkt())) {
-            throw ResourceErrors.invalidToken("the DPoP proof key is not the key the token is bound to");
-        }
+        SenderCheck.check(claims, presented, request,
+                () -> dpop.validate(request, ResourceErrors.expectation(
+                        config.url(Paths.USERINFO, request.clientCertificate().isPresent()), presented.token())));
         Optional<Grant> grant = Optional.ofNullable(claims.getClaim(TokenIssuer.GRANT_CLAIM))
                 .map(String::valueOf).flatMap(id -> grants.find(id, now));
         if (grant.isEmpty() || grant.get().revoked()) {

@@ -1,8 +1,11 @@
 package dev.fapi2lambda.core.testing;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.fapi2lambda.core.authorize.AuthorizeEndpoint;
 import dev.fapi2lambda.core.client.AuthMethod;
 import dev.fapi2lambda.core.client.Client;
 import dev.fapi2lambda.core.client.ClientAuthentication;
@@ -11,10 +14,24 @@ import dev.fapi2lambda.core.config.ServerConfig;
 import dev.fapi2lambda.core.crypto.Secrets;
 import dev.fapi2lambda.core.dpop.DpopNonces;
 import dev.fapi2lambda.core.dpop.DpopProofValidator;
+import dev.fapi2lambda.core.dpop.WindowedDpopNonces;
 import dev.fapi2lambda.core.http.Headers;
 import dev.fapi2lambda.core.http.Request;
+import dev.fapi2lambda.core.keys.JwkKeyService;
+import dev.fapi2lambda.core.keys.JwtSigner;
 import dev.fapi2lambda.core.par.ParEndpoint;
 import dev.fapi2lambda.core.par.PushedRequests;
+import dev.fapi2lambda.core.token.AuthorizationCodes;
+import dev.fapi2lambda.core.token.CodeGrant;
+import dev.fapi2lambda.core.token.Grants;
+import dev.fapi2lambda.core.token.RefreshGrant;
+import dev.fapi2lambda.core.token.TokenEndpoint;
+import dev.fapi2lambda.core.token.TokenIssuer;
+import dev.fapi2lambda.core.user.PasswordHasher;
+import dev.fapi2lambda.core.user.User;
+import dev.fapi2lambda.core.user.UserRepository;
+import dev.fapi2lambda.core.userinfo.AccessTokenVerifier;
+import dev.fapi2lambda.core.userinfo.UserinfoEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -25,7 +42,10 @@ import java.util.Set;
 
 /**
  * The core wired for a unit test: fixed clock, in-memory store, one registered client "client-1"
- * with an EC and an RSA key, and a second client "client-2".
+ * with an EC and an RSA key, and a second client "client-2". PAR checks DPoP proofs without
+ * nonces; authorize, token and userinfo are wired as in production (DPoP nonces on, over the
+ * store), with one user {@link #USERNAME} and server signing keys (PS256 and ES256) shared by all
+ * fixtures.
  */
 public final class CoreFixture {
     public static final String ISSUER = "https://as.example.test";
@@ -33,6 +53,13 @@ public final class CoreFixture {
     public static final String OTHER_CLIENT_ID = "client-2";
     public static final String REDIRECT_URI = "https://client.example.test/cb";
     public static final String REDIRECT_URI_WITH_QUERY = "https://client.example.test/cb?dummy1=lorem&dummy2=ipsum";
+    public static final String USERNAME = "alice";
+    public static final String PASSWORD = "correct horse battery staple";
+    /** The RFC 7636 appendix B verifier of the code_challenge in {@link #validParParams()}. */
+    public static final String CODE_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    /** Alice's profile claims, as userinfo releases them by scope. */
+    public static final Map<String, String> USER_CLAIMS = Map.of("name", "Alice Example", "given_name", "Alice",
+            "family_name", "Example", "email", "alice@example.test", "email_verified", "true");
 
     public final MutableClock clock = MutableClock.at("2026-11-24T12:00:00Z");
     public final ServerConfig config = ServerConfig.defaults(ISSUER);
@@ -47,9 +74,40 @@ public final class CoreFixture {
     public final ParEndpoint par = new ParEndpoint(config, clientAuthentication, dpop, pushedRequests,
             new Secrets(new SecureRandom()), clock);
 
+    public final Secrets secrets = new Secrets(new SecureRandom());
+    /** The server's signing keys: one RSA (PS256) and one P-256 (ES256) key, generated once for all tests. */
+    public final JwkKeyService serverKeys = ServerKeys.SHARED;
+    public final UserRepository users = new UserRepository(store);
+    public final WindowedDpopNonces dpopNonces = new WindowedDpopNonces(store, secrets, config.dpopNonceWindow());
+    /** DPoP proofs as token and userinfo check them: with the server nonce. */
+    public final DpopProofValidator dpopWithNonces = new DpopProofValidator(config, store, dpopNonces, clock);
+    public final AuthorizationCodes codes = new AuthorizationCodes(store, secrets);
+    public final Grants grants = new Grants(store);
+    public final TokenIssuer tokenIssuer = new TokenIssuer(config, new JwtSigner(serverKeys), secrets);
+    public final AuthorizeEndpoint authorize = new AuthorizeEndpoint(config, clients, pushedRequests, users, store, codes,
+            secrets, clock);
+    public final TokenEndpoint token = new TokenEndpoint(config, clientAuthentication, dpopWithNonces, dpopNonces,
+            new CodeGrant(config, codes, grants, tokenIssuer, clock), new RefreshGrant(config, grants, tokenIssuer, clock),
+            clock);
+    public final UserinfoEndpoint userinfo = new UserinfoEndpoint(config,
+            new AccessTokenVerifier(ISSUER, ISSUER, serverKeys::publicKeys), dpopWithNonces, dpopNonces, grants, users, clock);
+
     public CoreFixture() {
         clients.save(client(CLIENT_ID, new JWKSet(List.of(clientEcKey.toPublicJWK(), clientRsaKey.toPublicJWK())), false));
         clients.save(client(OTHER_CLIENT_ID, new JWKSet(otherClientKey.toPublicJWK()), false));
+        // 1000 iterations keep the tests fast; verification reads the count from the stored hash.
+        users.save(new User(USERNAME, new PasswordHasher(new SecureRandom(), 1000).hash(PASSWORD.toCharArray()),
+                USER_CLAIMS));
+    }
+
+    private static final class ServerKeys {
+        static final JwkKeyService SHARED = new JwkKeyService(List.of(TestKeys.rsa(), TestKeys.ec()));
+    }
+
+    /** A client like client-1 with one key, its own scopes and ID token algorithm. */
+    public static Client client(String id, JWK key, Set<String> scopes, JWSAlgorithm idTokenAlg) {
+        return new Client(id, AuthMethod.PRIVATE_KEY_JWT, new JWKSet(key.toPublicJWK()),
+                List.of(REDIRECT_URI, REDIRECT_URI_WITH_QUERY), scopes, false, idTokenAlg);
     }
 
     public static Client client(String id, JWKSet jwks, boolean dpopRequired) {

@@ -1,5 +1,6 @@
 package dev.fapi2lambda.core.testing;
 
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -24,6 +25,34 @@ public final class Forms {
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    /** A copy of {@code base} with each {@code name, value} pair applied; a null value removes the name. */
+    public static Map<String, String> with(Map<String, String> base, String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>(base);
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i + 1] == null) {
+                map.remove(pairs[i]);
+            } else {
+                map.put(pairs[i], pairs[i + 1]);
+            }
+        }
+        return map;
+    }
+
+    /** The query of a URL (after '?'), decoded, one value per name. */
+    public static Map<String, String> query(String url) {
+        Map<String, String> map = new LinkedHashMap<>();
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return map;
+        }
+        for (String pair : url.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            map.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return map;
     }
