@@ -278,6 +278,11 @@ public final class FapiClient {
         }
     }
 
+    /** Sends any request over this client's TLS context (its certificate included). */
+    public HTTPResponse sendRaw(HTTPRequest request) throws IOException {
+        return send(request);
+    }
+
     private HTTPResponse send(HTTPRequest request) throws IOException {
         request.setSSLSocketFactory(tls.getSocketFactory());
         HTTPResponse response = request.send();

@@ -52,7 +52,7 @@ class FullFlowEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         // Codes live 2 s here (the default is 60 s) so that expiry is tested in real time.
-        app = LocalApp.start(state, 0, true, Optional.empty(), Clock.systemUTC(),
+        app = LocalApp.start(state, 0, 0, true, Optional.empty(), Clock.systemUTC(),
                 config -> config.withCodeLifetime(Duration.ofSeconds(2)));
         new ClientRepository(app.dynamo().store()).save(new Client("client-2", AuthMethod.PRIVATE_KEY_JWT,
                 new JWKSet(CLIENT2_KEY.toPublicJWK()), List.of(app.demo().redirectUri()), Set.of("openid"), true));
