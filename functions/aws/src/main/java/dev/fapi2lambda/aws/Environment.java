@@ -68,7 +68,7 @@ public final class Environment {
     }
 
     KeyService keyService() {
-        KmsClient kms = KmsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        KmsClient kms = KmsKeyService.clientBuilder().build();
         return new KmsKeyService(kms, require("KMS_PS256_KEY_ID"), require("KMS_ES256_KEY_ID"),
                 optional("KMS_PREVIOUS_KEY_IDS").map(v -> java.util.List.of(v.split(","))).orElse(java.util.List.of()));
     }

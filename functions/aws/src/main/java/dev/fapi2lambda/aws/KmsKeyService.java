@@ -24,6 +24,9 @@ import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.KmsClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import java.time.Duration;
 import software.amazon.awssdk.services.kms.model.MessageType;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 
@@ -37,6 +40,20 @@ public final class KmsKeyService implements KeyService {
     private final Map<JWSAlgorithm, String> keyIds;
     private final Map<JWSAlgorithm, JWK> active;
     private final List<JWK> published;
+
+    /**
+     * The KMS client as the functions build it: URL-connection HTTP client (cold start), and a small
+     * retry bound (3 attempts, 1 s per attempt, 3 s in all) so a throttled or unavailable KMS turns
+     * into a quick 503 rather than a Lambda timeout.
+     */
+    public static KmsClientBuilder clientBuilder() {
+        return KmsClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c
+                        .retryStrategy(r -> r.maxAttempts(3))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(1))
+                        .apiCallTimeout(Duration.ofSeconds(3)));
+    }
 
     public KmsKeyService(KmsClient kms, String ps256KeyId, String es256KeyId, List<String> previousKeyIds) {
         this.kms = kms;
@@ -87,7 +104,8 @@ public final class KmsKeyService implements KeyService {
                     .message(SdkBytes.fromByteArray(Hashes.sha256(signingInput)))
                     .signingAlgorithm(spec)).signature().asByteArray();
         } catch (SdkException e) {
-            // Throttled or unavailable after the SDK's own retries: tell the client to come back.
+            // Throttled, unavailable or a disabled key, after the SDK's own retries: tell the client to
+            // come back (RFC 6749 4.1.2.1 temporarily_unavailable); nothing was written yet.
             throw OAuthException.status(503, "temporarily_unavailable", "the signing service is unavailable, retry later");
         }
         if (JWSAlgorithm.ES256.equals(algorithm)) {

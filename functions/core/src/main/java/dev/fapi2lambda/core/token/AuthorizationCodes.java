@@ -5,13 +5,14 @@ import dev.fapi2lambda.core.crypto.Secrets;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Authorization codes as items {@code code#<sha256(code)>}: the code itself is never stored.
  * Redemption is one conditional update ({@code attribute_not_exists(redeemedAt)}), so of many
- * concurrent redemptions exactly one wins; the item stays until it expires so that a replay is
- * recognised as one (and revokes the grant) rather than looking like an unknown code.
+ * concurrent redemptions exactly one wins; the spent item stays for the grant's lifetime so that a
+ * replay is recognised as one (and revokes the grant) rather than looking like an unknown code.
  */
 public final class AuthorizationCodes {
     private final ItemStore store;
@@ -55,24 +56,37 @@ public final class AuthorizationCodes {
         return value;
     }
 
-    /** Reads the live code without spending it (to check the client before anything else). */
-    public Optional<AuthorizationCode> peek(String code, Instant now) {
-        return store.get(key(code), now).map(AuthorizationCodes::fromItem);
+    /** A live code as read before redemption: what it stands for and whether it was spent already. */
+    public record Peeked(AuthorizationCode code, boolean redeemed) {
     }
 
-    public boolean isRedeemed(String code, Instant now) {
-        return store.get(key(code), now).map(i -> i.number("redeemedAt").isPresent()).orElse(false);
+    /** Reads the live code without spending it, so every check (and the signing) happens before the one write. */
+    public Optional<Peeked> peek(String code, Instant now) {
+        return store.get(key(code), now).map(item -> new Peeked(fromItem(item), item.number("redeemedAt").isPresent()));
     }
 
-    /** Spends the code: exactly one caller wins. */
-    public Redemption redeem(String code, Instant now) {
-        Optional<Item> won = store.markOnce(key(code), "redeemedAt", now.getEpochSecond(), now);
+    /**
+     * Spends the code: exactly one caller wins. The spent code is kept until {@code keepUntil} (the
+     * grant's lifetime) so that a replay at any time is recognised and revokes the grant.
+     */
+    public Redemption redeem(String code, Instant now, Instant keepUntil) {
+        Optional<Item> won = store.update(key(code), Map.of("redeemedAt", now.getEpochSecond(),
+                Item.EXPIRES_AT, keepUntil.getEpochSecond()), Map.of(), Optional.of("redeemedAt"), now);
         if (won.isPresent()) {
             return new Redemption.Won(fromItem(won.get()));
         }
         return store.get(key(code), now)
                 .<Redemption>map(item -> new Redemption.Replayed(fromItem(item)))
                 .orElseGet(Redemption.Invalid::new);
+    }
+
+    /** Records that the code was replayed, for a winner that has not written its grant yet. */
+    public void markReplayed(String code, Instant now) {
+        store.update(key(code), Map.of("replayedAt", now.getEpochSecond()), Map.of(), Optional.empty(), now);
+    }
+
+    public boolean wasReplayed(String code, Instant now) {
+        return store.get(key(code), now).map(i -> i.number("replayedAt").isPresent()).orElse(false);
     }
 
     private static String key(String code) {

@@ -15,24 +15,18 @@ public final class Grants {
     }
 
     public Optional<Grant> find(String id, Instant now) {
-        return store.get(key(id), now).filter(item -> !item.flag("tombstone")).map(item -> new Grant(id, item.required("clientId"), item.required("subject"),
+        return store.get(key(id), now).map(item -> new Grant(id, item.required("clientId"), item.required("subject"),
                 item.strings("scopes"), Instant.ofEpochSecond(item.number("authTime").orElseThrow()),
                 item.string("dpopJkt"), item.string("x5t"), item.required("refreshHash"), item.flag("revoked"),
                 item.expiresAt().orElseThrow()));
     }
 
-    /**
-     * Marks the grant revoked. A code replay may race the first redemption, so a grant that does
-     * not exist yet is written as a revoked tombstone that the redemption cannot overwrite.
-     */
-    public void revoke(String id, Instant now, Instant tombstoneUntil) {
-        if (store.update(key(id), Map.of("revoked", true), Map.of(), Optional.empty(), now).isEmpty()) {
-            store.putIfAbsent(Item.of(key(id)).put("revoked", true).put("tombstone", true).expiresAt(tombstoneUntil).build(),
-                    now);
-        }
+    /** Marks the grant revoked, if it exists. */
+    public void revoke(String id, Instant now) {
+        store.update(key(id), Map.of("revoked", true), Map.of(), Optional.empty(), now);
     }
 
-    /** Writes the new grant unless a revocation got there first; false if it was revoked already. */
+    /** Writes the new grant; false if a grant with its id exists already. */
     public boolean create(Grant grant, Instant now) {
         Item item = Item.of(key(grant.id()))
                 .put("clientId", grant.clientId())
