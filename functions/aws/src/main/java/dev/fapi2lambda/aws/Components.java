@@ -26,6 +26,12 @@ import dev.fapi2lambda.core.token.TokenIssuer;
 import dev.fapi2lambda.core.user.UserRepository;
 import dev.fapi2lambda.core.userinfo.AccessTokenVerifier;
 import dev.fapi2lambda.core.userinfo.UserinfoEndpoint;
+import dev.fapi2lambda.core.resource.RevocationCheck;
+import dev.fapi2lambda.core.introspect.IntrospectionEndpoint;
+import dev.fapi2lambda.core.introspect.RevocationEndpoint;
+import dev.fapi2lambda.core.resource.TokenValidator;
+import java.time.Duration;
+import java.util.Optional;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -114,10 +120,44 @@ public final class Components {
     }
 
     public Endpoint userinfo() {
+        return new UserinfoEndpoint(config, tokenValidator(Duration.ZERO), nonces.get(), new UserRepository(store.get()), clock);
+    }
+
+    /** RFC 7662 introspection. */
+    public Endpoint introspect() {
         ItemStore items = store.get();
-        AccessTokenVerifier verifier = new AccessTokenVerifier(config.issuer(), config.issuer(), () -> keys.get().publicKeys());
-        return new UserinfoEndpoint(config, verifier, dpopValidator(), nonces.get(), new Grants(items),
-                new UserRepository(items), clock);
+        return new IntrospectionEndpoint(config, clientAuthentication(), ownTokens(), new RevocationCheck(items, Duration.ZERO),
+                new Grants(items), clock);
+    }
+
+    /** RFC 7009 revocation. */
+    public Endpoint revoke() {
+        ItemStore items = store.get();
+        return new RevocationEndpoint(config, clientAuthentication(), ownTokens(), new RevocationCheck(items, Duration.ZERO),
+                new Grants(items), items, clock);
+    }
+
+    /**
+     * A resource's validator (the Lambda authorizer, any resource server): tokens verified by
+     * {@code verifier} (usually over the issuer's JWKS), DPoP proofs with this table's replay guard
+     * and nonces, revocation read from the table when {@code revocationCache} is present.
+     */
+    public TokenValidator resourceValidator(AccessTokenVerifier verifier, Optional<Duration> revocationCache) {
+        return new TokenValidator(verifier, dpopValidator(),
+                revocationCache.map(cache -> new RevocationCheck(store.get(), cache)), clock);
+    }
+
+    private AccessTokenVerifier ownTokens() {
+        return new AccessTokenVerifier(config.issuer(), config.issuer(), () -> keys.get().publicKeys());
+    }
+
+    /**
+     * The resource-side validator over this server's own keys: userinfo (revocation always read)
+     * and the local protected resource.
+     */
+    public TokenValidator tokenValidator(Duration revocationCache) {
+        return new TokenValidator(ownTokens(), dpopValidator(), Optional.of(new RevocationCheck(store.get(), revocationCache)),
+                clock);
     }
 
     private ClientAuthentication clientAuthentication() {

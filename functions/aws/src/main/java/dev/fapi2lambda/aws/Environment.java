@@ -15,7 +15,9 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * ISSUER, TABLE_NAME, KMS_PS256_KEY_ID, KMS_ES256_KEY_ID, optional KMS_PREVIOUS_KEY_IDS
  * (comma-separated, still published in the JWKS), ACCESS_TOKEN_LIFETIME_SECONDS,
  * REFRESH_TOKEN_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS, DPOP_NONCES (true), ACCESS_TOKEN_ALG (PS256),
- * MTLS_BASE_URL (the mTLS custom domain, https://...) and MTLS_CA_PEM (CAs for tls_client_auth).
+ * MTLS_BASE_URL (the mTLS custom domain, https://...), MTLS_CA_PEM (CAs for tls_client_auth), and
+ * API_AUDIENCE (the protected API's identifier, added to access tokens' aud). The authorizer reads
+ * more: see AuthorizerDefault.
  */
 public final class Environment {
     private final Map<String, String> env;
@@ -49,6 +51,7 @@ public final class Environment {
         config = config.withDpopNonces(!"false".equals(optional("DPOP_NONCES").orElse("true")));
         config = config.withAccessTokenAlg(com.nimbusds.jose.JWSAlgorithm.parse(
                 optional("ACCESS_TOKEN_ALG").orElse("PS256")));
+        config = optional("API_AUDIENCE").map(config::withApiAudience).orElse(config);
         return optional("MTLS_BASE_URL").map(config::withMtls).orElse(config);
     }
 

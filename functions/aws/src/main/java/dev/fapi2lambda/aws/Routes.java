@@ -19,6 +19,8 @@ public final class Routes {
         table.put(Paths.AUTHORIZE, AuthorizeFunction::new);
         table.put(Paths.TOKEN, TokenFunction::new);
         table.put(Paths.USERINFO, UserinfoFunction::new);
+        table.put(Paths.INTROSPECT, IntrospectionFunction::new);
+        table.put(Paths.REVOKE, RevocationFunction::new);
         Map<String, ApiFunction> functions = new LinkedHashMap<>();
         table.forEach((path, factory) -> functions.put(path, factory.apply(components)));
         return functions;

@@ -66,8 +66,13 @@ final class Demo {
         HTTPResponse userinfo = client.userinfo(tokens.accessToken());
         out.println("7. userinfo       " + userinfo.getStatusCode() + " " + userinfo.getBody());
 
+        URI accounts = URI.create((mtls ? client.metadata().getReadOnlyMtlsEndpointAliases().getTokenEndpointURI()
+                .resolve("/accounts") : URI.create(issuer + "/accounts")).toString());
+        HTTPResponse api = client.resource(accounts, tokens.accessToken());
+        out.println("8. GET /accounts  " + api.getStatusCode() + " " + api.getBody() + " (behind the DPoP authorizer)");
+
         FapiClient.Tokens refreshed = client.refresh(tokens.refreshToken());
-        out.println("8. refresh        " + refreshed.response().getStatusCode() + " new access token, same refresh token");
+        out.println("9. refresh        " + refreshed.response().getStatusCode() + " new access token, same refresh token");
         return userinfo.getStatusCode() == 200 && refreshed.accessToken() != null ? 0 : 1;
     }
 

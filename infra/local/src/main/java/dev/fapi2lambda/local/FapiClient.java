@@ -257,6 +257,16 @@ public final class FapiClient {
         });
     }
 
+    /** A protected resource (GET), with the DPoP proof (ath, htm, htu, nonce) if this client has a DPoP key. */
+    public HTTPResponse resource(URI uri, AccessToken accessToken) throws Exception {
+        return withNonce(() -> {
+            HTTPRequest http = new HTTPRequest(HTTPRequest.Method.GET, uri);
+            http.setAuthorization(accessToken.toAuthorizationHeader());
+            prove(http, "GET", uri, accessToken);
+            return http;
+        });
+    }
+
     /** Sends; on use_dpop_nonce takes the nonce and sends once more with a fresh proof (RFC 9449 8). */
     private HTTPResponse withNonce(RequestMaker maker) throws Exception {
         HTTPResponse response = send(maker.make());

@@ -72,14 +72,19 @@ final class LocalApp implements AutoCloseable {
             LocalServer mtlsServer = new LocalServer(mtlsContext, mtlsPort, mtlsRoutes, true);
             String issuer = issuerOption.orElse("https://127.0.0.1:" + server.port());
             String mtlsBase = "https://" + URI.create(issuer).getHost() + ":" + mtlsServer.port();
-            ServerConfig config = adjust.apply(ServerConfig.defaults(issuer).withMtls(mtlsBase));
+            ServerConfig config = adjust.apply(ServerConfig.defaults(issuer).withMtls(mtlsBase)
+                    .withApiAudience(issuer + Paths.ACCOUNTS));
             Seed.Demo demo = Seed.ensure(state, config, store, clock, tls);
             Components components = new Components(config, () -> store, () -> keys, clock, new SecureRandom(),
                     new CertificateTrust(List.of(ca)));
             Map<String, ApiFunction> functions = Routes.functions(components);
-            routes.putAll(functions);
-            // RFC 8705 5: the mTLS host serves the aliases (PAR, token, userinfo), never /authorize.
-            List.of(Paths.PAR, Paths.TOKEN, Paths.USERINFO).forEach(path -> mtlsRoutes.put(path, functions.get(path)));
+            functions.forEach((path, function) -> routes.put(path, LocalRoute.function(function)));
+            LocalRoute accounts = accountsRoute(config, components, keys);
+            routes.put(Paths.ACCOUNTS, accounts);
+            mtlsRoutes.put(Paths.ACCOUNTS, accounts);
+            // RFC 8705 5: the mTLS host serves the aliases (PAR, token, userinfo, introspection, revocation), never /authorize.
+            List.of(Paths.PAR, Paths.TOKEN, Paths.USERINFO, Paths.INTROSPECT, Paths.REVOKE)
+                    .forEach(path -> mtlsRoutes.put(path, LocalRoute.function(functions.get(path))));
             server.start();
             mtlsServer.start();
             return new LocalApp(dynamo, server, mtlsServer, issuer, tls.caFile(), demo);
@@ -121,6 +126,20 @@ final class LocalApp implements AutoCloseable {
     }
 
     /** The route table, filled once the issuer (which needs the bound port) is known. */
-    private static final class DeferredRoutes extends java.util.concurrent.ConcurrentHashMap<String, ApiFunction> {
+    /**
+     * The sample protected API behind the DPoP authorizer, as template.yaml deploys it: the same
+     * authorizer function (over this server's public keys instead of a JWKS fetch), revocation
+     * read on every request (no cache, so tests see revocations at once).
+     */
+    private static LocalRoute accountsRoute(ServerConfig config, Components components, KeyService keys) {
+        String audience = config.apiAudience().orElseThrow();
+        var verifier = new dev.fapi2lambda.core.userinfo.AccessTokenVerifier(config.issuer(), audience, keys::publicKeys);
+        var authorizer = new dev.fapi2lambda.aws.DpopAuthorizerFunction(
+                components.resourceValidator(verifier, Optional.of(java.time.Duration.ZERO)),
+                dev.fapi2lambda.aws.DpopAuthorizerFunction.resourceUrls(config.issuer(), config.mtlsBaseUrl()));
+        return LocalRoute.authorized(authorizer, new dev.fapi2lambda.aws.AccountsFunction());
+    }
+
+    private static final class DeferredRoutes extends java.util.concurrent.ConcurrentHashMap<String, LocalRoute> {
     }
 }

@@ -81,6 +81,21 @@ final class LocalEvents {
         }
     }
 
+    /** The REQUEST authorizer event API Gateway builds for the same exchange (no body, plus methodArn). */
+    static byte[] toAuthorizerEvent(HttpExchange exchange) {
+        try {
+            Map<String, Object> event = JSONObjectUtils.parse(new String(toEvent(exchange, new byte[0]), StandardCharsets.UTF_8));
+            event.remove("body");
+            event.remove("isBase64Encoded");
+            event.put("type", "REQUEST");
+            event.put("methodArn", "arn:aws:execute-api:local:000000000000:local/local/" + exchange.getRequestMethod()
+                    + exchange.getRequestURI().getRawPath());
+            return JSONObjectUtils.toJSONString(event).getBytes(StandardCharsets.UTF_8);
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void putBody(Map<String, Object> event, byte[] body) {
         if (body.length == 0) {
             event.put("body", null);

@@ -38,14 +38,14 @@ final class LocalServer implements AutoCloseable {
     static final int MAX_BODY_BYTES = 1024 * 1024;
     private final HttpsServer server;
     private final ExecutorService executor;
-    private final Map<String, ApiFunction> routes;
+    private final Map<String, LocalRoute> routes;
 
-    LocalServer(SSLContext tls, int port, Map<String, ApiFunction> routes) throws IOException {
+    LocalServer(SSLContext tls, int port, Map<String, LocalRoute> routes) throws IOException {
         this(tls, port, routes, false);
     }
 
     /** With {@code requireClientCertificate}, the mTLS port: no handshake without a certificate. */
-    LocalServer(SSLContext tls, int port, Map<String, ApiFunction> routes, boolean requireClientCertificate)
+    LocalServer(SSLContext tls, int port, Map<String, LocalRoute> routes, boolean requireClientCertificate)
             throws IOException {
         this.routes = routes;
         this.server = HttpsServer.create(new InetSocketAddress(LocalTls.loopback(), port), 128);
@@ -76,36 +76,16 @@ final class LocalServer implements AutoCloseable {
     private void exchange(HttpExchange exchange) throws IOException {
         try (exchange) {
             Response response;
-            ApiFunction function = routes.get(exchange.getRequestURI().getRawPath());
+            LocalRoute route = routes.get(exchange.getRequestURI().getRawPath());
             byte[] body = readBody(exchange.getRequestBody());
-            if (function == null) {
+            if (route == null) {
                 response = ErrorResponses.render(OAuthException.notFound());
             } else if (body == null) {
                 response = ErrorResponses.render(OAuthException.status(413, "invalid_request", "request body is too large"));
             } else {
-                response = invoke(function, LocalEvents.toEvent(exchange, body));
+                response = route.serve(exchange, body);
             }
             write(exchange, response);
-        }
-    }
-
-    /** The Lambda entry point, exactly as the runtime calls it: event bytes in, response JSON out. */
-    private static Response invoke(ApiFunction function, byte[] event) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        function.handleRequest(new ByteArrayInputStream(event), out, null);
-        try {
-            Map<String, Object> result = JSONObjectUtils.parse(out.toString(StandardCharsets.UTF_8));
-            Map<String, String> headers = new java.util.LinkedHashMap<>();
-            JSONObjectUtils.getJSONObject(result, "headers").forEach((k, v) -> headers.put(k, String.valueOf(v)));
-            java.util.List<String> cookies = new java.util.ArrayList<>();
-            Map<String, Object> multi = JSONObjectUtils.getJSONObject(result, "multiValueHeaders");
-            if (multi != null && multi.get("Set-Cookie") instanceof java.util.List<?> values) {
-                values.forEach(v -> cookies.add(String.valueOf(v)));
-            }
-            return new Response(((Number) result.get("statusCode")).intValue(), headers,
-                    JSONObjectUtils.getString(result, "body"), cookies);
-        } catch (ParseException e) {
-            throw new IOException("the function returned no proxy response", e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.fapi2lambda.core.client;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -43,8 +45,15 @@ public record CertificateRule(Type type, String value) {
     }
 
     public CertificateRule {
+        if (type == null || value == null || value.isBlank()) {
+            // An empty subject DN would match every certificate with an empty subject (SAN-only certificates).
+            throw new IllegalArgumentException("a certificate rule needs a type and a non-empty value");
+        }
         if (type == Type.SUBJECT_DN) {
             new X500Principal(value); // RFC 4514 syntax, or IllegalArgumentException
+        }
+        if (type == Type.SAN_IP && ipOctets(value).isEmpty()) {
+            throw new IllegalArgumentException("tls_client_auth_san_ip must be an IPv4 or IPv6 address: " + value);
         }
     }
 
@@ -69,6 +78,29 @@ public record CertificateRule(Type type, String value) {
     }
 
     private boolean equalsValue(String san) {
+        if (type == Type.SAN_IP) {
+            // RFC 8705 2.1.2: IPv6 is registered as RFC 5952 text ("2001:db8::1"), the JDK renders the
+            // certificate's octets uncompressed ("2001:db8:0:0:0:0:0:1"): compare the octets.
+            return ipOctets(san).map(octets -> Arrays.equals(octets, ipOctets(value).orElseThrow())).orElse(false);
+        }
         return type == Type.SAN_DNS || type == Type.SAN_EMAIL ? san.equalsIgnoreCase(value) : san.equals(value);
+    }
+
+    private static final String IPV4_OCTET = "(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])";
+    private static final String IPV4 = IPV4_OCTET + "(\\." + IPV4_OCTET + "){3}";
+
+    /**
+     * The octets of an IPv4 (dotted decimal) or IPv6 (RFC 4291 2.2) literal. Only strings of
+     * literal syntax reach InetAddress, which parses those without a DNS lookup.
+     */
+    static Optional<byte[]> ipOctets(String text) {
+        if (!text.matches(IPV4) && !(text.contains(":") && text.matches("[0-9A-Fa-f:.]+"))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(text).getAddress());
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
     }
 }

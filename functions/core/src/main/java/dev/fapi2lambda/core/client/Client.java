@@ -20,10 +20,11 @@ import java.util.Set;
  * @param certificateRule        tls_client_auth: the subject DN or SAN its certificate must carry (RFC 8705 2.1.2)
  * @param certificateBoundTokens tls_client_certificate_bound_access_tokens (RFC 8705 3.4): tokens carry cnf.x5t#S256
  *                               instead of requiring DPoP
+ * @param resourceServer         a resource server: may introspect any token (RFC 7662 2.1)
  */
 public record Client(String clientId, AuthMethod authMethod, JWKSet jwks, List<String> redirectUris,
                      Set<String> scopes, boolean dpopRequired, JWSAlgorithm idTokenAlg,
-                     Optional<CertificateRule> certificateRule, boolean certificateBoundTokens) {
+                     Optional<CertificateRule> certificateRule, boolean certificateBoundTokens, boolean resourceServer) {
 
     public Client {
         redirectUris = List.copyOf(redirectUris);
@@ -31,6 +32,14 @@ public record Client(String clientId, AuthMethod authMethod, JWKSet jwks, List<S
         if (!JWSAlgorithm.PS256.equals(idTokenAlg) && !JWSAlgorithm.ES256.equals(idTokenAlg)) {
             throw new IllegalArgumentException("id_token_signed_response_alg must be PS256 or ES256");
         }
+    }
+
+    /** A client that is not a resource server. */
+    public Client(String clientId, AuthMethod authMethod, JWKSet jwks, List<String> redirectUris, Set<String> scopes,
+                  boolean dpopRequired, JWSAlgorithm idTokenAlg, Optional<CertificateRule> certificateRule,
+                  boolean certificateBoundTokens) {
+        this(clientId, authMethod, jwks, redirectUris, scopes, dpopRequired, idTokenAlg, certificateRule,
+                certificateBoundTokens, false);
     }
 
     /** A private_key_jwt client whose ID tokens are signed PS256. */

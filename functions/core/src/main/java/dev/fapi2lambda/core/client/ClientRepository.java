@@ -35,6 +35,7 @@ public final class ClientRepository {
                 .put("certificateRuleType", client.certificateRule().map(r -> r.type().metadata()))
                 .put("certificateRule", client.certificateRule().map(CertificateRule::value))
                 .put("certificateBoundTokens", client.certificateBoundTokens())
+                .put("resourceServer", client.resourceServer())
                 .build());
     }
 
@@ -53,7 +54,8 @@ public final class ClientRepository {
                     JWSAlgorithm.parse(item.string("idTokenAlg").orElse("PS256")),
                     item.string("certificateRuleType").flatMap(CertificateRule.Type::of)
                             .map(type -> new CertificateRule(type, item.required("certificateRule"))),
-                    item.flag("certificateBoundTokens"));
+                    item.flag("certificateBoundTokens"),
+                    item.flag("resourceServer"));
         } catch (ParseException e) {
             throw new IllegalStateException("stored client " + item.pk() + " has an unreadable JWKS", e);
         }

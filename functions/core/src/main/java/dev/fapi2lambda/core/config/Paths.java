@@ -9,6 +9,10 @@ public final class Paths {
     public static final String AUTHORIZE = "/authorize";
     public static final String TOKEN = "/token";
     public static final String USERINFO = "/userinfo";
+    public static final String INTROSPECT = "/introspect";
+    public static final String REVOKE = "/revoke";
+    /** The sample protected resource behind the Lambda authorizer. */
+    public static final String ACCOUNTS = "/accounts";
 
     private Paths() {
     }

@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param maxBodyBytes         requests with larger bodies are refused with 413
  * @param scopesSupported      every scope a client may be registered for
  * @param claimsSupported      the claims the userinfo and ID token may carry
+ * @param apiAudience          the identifier of the protected API (the Lambda authorizer's expected aud), added to
+ *                             every access token's aud beside the issuer (userinfo's audience)
  * @param mtlsBaseUrl          the origin of the mutual-TLS host, published as mtls_endpoint_aliases (RFC 8705 5);
  *                             empty when mTLS is not offered
  */
@@ -37,7 +39,7 @@ public record ServerConfig(String issuer, Duration parLifetime, Duration interac
                            Duration maxFutureSkew, Duration maxAssertionLifetime, Duration dpopProofMaxAge,
                            boolean dpopNonces, Duration dpopNonceWindow, JWSAlgorithm accessTokenAlg,
                            int maxBodyBytes, List<String> scopesSupported, List<String> claimsSupported,
-                           Optional<String> mtlsBaseUrl) {
+                           Optional<String> mtlsBaseUrl, Optional<String> apiAudience) {
 
     public static final Duration FAPI_MAX_CODE_LIFETIME = Duration.ofSeconds(60);
     public static final Duration FAPI_MAX_FUTURE_SKEW = Duration.ofSeconds(60);
@@ -78,37 +80,44 @@ public record ServerConfig(String issuer, Duration parLifetime, Duration interac
                 64 * 1024,
                 List.of("openid", "profile", "email", "offline_access", "accounts"),
                 List.of("sub", "name", "given_name", "family_name", "email", "email_verified", "auth_time", "nonce"),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     public ServerConfig withCodeLifetime(Duration value) {
         return new ServerConfig(issuer, parLifetime, interactionLifetime, value, accessTokenLifetime,
                 refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
-                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl);
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl, apiAudience);
     }
 
     public ServerConfig withTokenLifetimes(Duration accessToken, Duration refreshToken) {
         return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessToken,
                 refreshToken, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
-                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl);
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl, apiAudience);
     }
 
     public ServerConfig withDpopNonces(boolean required) {
         return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessTokenLifetime,
                 refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, required,
-                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl);
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl, apiAudience);
     }
 
     public ServerConfig withAccessTokenAlg(JWSAlgorithm alg) {
         return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessTokenLifetime,
                 refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
-                dpopNonceWindow, alg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl);
+                dpopNonceWindow, alg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl, apiAudience);
     }
 
     public ServerConfig withMtls(String baseUrl) {
         return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessTokenLifetime,
                 refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
-                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, Optional.of(baseUrl));
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, Optional.of(baseUrl), apiAudience);
+    }
+
+    public ServerConfig withApiAudience(String audience) {
+        return new ServerConfig(issuer, parLifetime, interactionLifetime, codeLifetime, accessTokenLifetime,
+                refreshTokenLifetime, sessionLifetime, maxFutureSkew, maxAssertionLifetime, dpopProofMaxAge, dpopNonces,
+                dpopNonceWindow, accessTokenAlg, maxBodyBytes, scopesSupported, claimsSupported, mtlsBaseUrl,
+                Optional.of(audience));
     }
 
     /** The public URL of an endpoint path on the issuer's host. */

@@ -31,6 +31,8 @@ public final class DiscoveryEndpoint implements Endpoint {
         m.put("pushed_authorization_request_endpoint", config.url(Paths.PAR));
         m.put("userinfo_endpoint", config.url(Paths.USERINFO));
         m.put("jwks_uri", config.url(Paths.JWKS));
+        m.put("introspection_endpoint", config.url(Paths.INTROSPECT));                 // RFC 7662
+        m.put("revocation_endpoint", config.url(Paths.REVOKE));                        // RFC 7009
         m.put("require_pushed_authorization_requests", true);
         m.put("authorization_response_iss_parameter_supported", true);
         m.put("response_types_supported", List.of("code"));
@@ -45,11 +47,17 @@ public final class DiscoveryEndpoint implements Endpoint {
             aliases.put("token_endpoint", config.url(Paths.TOKEN, true));
             aliases.put("pushed_authorization_request_endpoint", config.url(Paths.PAR, true));
             aliases.put("userinfo_endpoint", config.url(Paths.USERINFO, true));
+            aliases.put("introspection_endpoint", config.url(Paths.INTROSPECT, true));
+            aliases.put("revocation_endpoint", config.url(Paths.REVOKE, true));
             m.put("mtls_endpoint_aliases", aliases);
         } else {
             m.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
         }
         m.put("token_endpoint_auth_signing_alg_values_supported", ALGS);
+        m.put("introspection_endpoint_auth_methods_supported", m.get("token_endpoint_auth_methods_supported"));
+        m.put("introspection_endpoint_auth_signing_alg_values_supported", ALGS);
+        m.put("revocation_endpoint_auth_methods_supported", m.get("token_endpoint_auth_methods_supported"));
+        m.put("revocation_endpoint_auth_signing_alg_values_supported", ALGS);
         m.put("dpop_signing_alg_values_supported", ALGS);
         m.put("id_token_signing_alg_values_supported", ALGS);
         m.put("scopes_supported", config.scopesSupported());

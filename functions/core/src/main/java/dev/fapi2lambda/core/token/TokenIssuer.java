@@ -8,6 +8,7 @@ import dev.fapi2lambda.core.crypto.Secrets;
 import dev.fapi2lambda.core.keys.JwtSigner;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,7 +36,7 @@ public final class TokenIssuer {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(config.issuer())
                 .subject(grant.subject())
-                .audience(config.issuer())
+                .audience(config.apiAudience().map(api -> List.of(config.issuer(), api)).orElse(List.of(config.issuer())))
                 .claim("client_id", grant.clientId())
                 .claim("scope", String.join(" ", grant.scopes()))
                 .issueTime(Date.from(now))

@@ -15,11 +15,11 @@ import java.util.function.Supplier;
  * needs the same client certificate on the connection (RFC 8705 3). A token with neither was
  * never issued here and is refused.
  */
-final class SenderCheck {
+public final class SenderCheck {
     private SenderCheck() {
     }
 
-    static void check(JWTClaimsSet claims, ResourceErrors.Presented presented, Request request, Supplier<DpopProof> proof) {
+    public static void check(JWTClaimsSet claims, ResourceErrors.Presented presented, Request request, Supplier<DpopProof> proof) {
         Optional<String> jkt = cnf(claims, "jkt");
         Optional<String> x5t = cnf(claims, "x5t#S256");
         if (jkt.isEmpty() && x5t.isEmpty()) {

@@ -1,18 +1,15 @@
 package dev.fapi2lambda.core.userinfo;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import dev.fapi2lambda.core.config.Paths;
 import dev.fapi2lambda.core.config.ServerConfig;
 import dev.fapi2lambda.core.dpop.DpopNonces;
-import dev.fapi2lambda.core.dpop.DpopProofValidator;
 import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.http.Endpoint;
+import dev.fapi2lambda.core.resource.TokenValidator;
+import dev.fapi2lambda.core.resource.ValidatedToken;
 import dev.fapi2lambda.core.http.Form;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.http.Response;
-import dev.fapi2lambda.core.token.Grant;
-import dev.fapi2lambda.core.token.Grants;
-import dev.fapi2lambda.core.token.TokenIssuer;
 import dev.fapi2lambda.core.user.User;
 import dev.fapi2lambda.core.user.UserRepository;
 import java.time.Clock;
@@ -32,20 +29,16 @@ public final class UserinfoEndpoint implements Endpoint {
             "profile", List.of("name", "given_name", "family_name"),
             "email", List.of("email", "email_verified"));
     private final ServerConfig config;
-    private final AccessTokenVerifier verifier;
-    private final DpopProofValidator dpop;
+    private final TokenValidator validator;
     private final DpopNonces nonces;
-    private final Grants grants;
     private final UserRepository users;
     private final Clock clock;
 
-    public UserinfoEndpoint(ServerConfig config, AccessTokenVerifier verifier, DpopProofValidator dpop, DpopNonces nonces,
-                            Grants grants, UserRepository users, Clock clock) {
+    public UserinfoEndpoint(ServerConfig config, TokenValidator validator, DpopNonces nonces, UserRepository users,
+                            Clock clock) {
         this.config = config;
-        this.verifier = verifier;
-        this.dpop = dpop;
+        this.validator = validator;
         this.nonces = nonces;
-        this.grants = grants;
         this.users = users;
         this.clock = clock;
     }
@@ -58,25 +51,16 @@ public final class UserinfoEndpoint implements Endpoint {
         Instant now = clock.instant();
         boolean inForm = request.isPost() && request.headers().mediaType().filter("application/x-www-form-urlencoded"::equals)
                 .isPresent() && Form.of(request, config.maxBodyBytes()).has("access_token");
-        if (request.query().containsKey("access_token") || inForm) {
-            // FAPI 2.0 SP 5.3.3 / RFC 6750 2.3: never in the query.
+        if (inForm) {
             throw ResourceErrors.invalidRequest("access tokens are accepted only in the Authorization header");
         }
-        ResourceErrors.Presented presented = ResourceErrors.token(request);
-        JWTClaimsSet claims = verifier.verify(presented.token(), now)
-                .orElseThrow(() -> ResourceErrors.invalidToken("the access token is invalid or expired"));
-        SenderCheck.check(claims, presented, request,
-                () -> dpop.validate(request, ResourceErrors.expectation(
-                        config.url(Paths.USERINFO, request.clientCertificate().isPresent()), presented.token())));
-        Optional<Grant> grant = Optional.ofNullable(claims.getClaim(TokenIssuer.GRANT_CLAIM))
-                .map(String::valueOf).flatMap(id -> grants.find(id, now));
-        if (grant.isEmpty() || grant.get().revoked()) {
-            throw ResourceErrors.invalidToken("the grant of this access token has been revoked");
-        }
+        // Token, sender constraint and revocation: the same validator every resource uses.
+        ValidatedToken token = validator.validate(request,
+                config.url(Paths.USERINFO, request.clientCertificate().isPresent()));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("sub", claims.getSubject());
-        Optional<User> user = users.find(claims.getSubject(), now);
-        for (String scope : grant.get().scopes()) {
+        body.put("sub", token.subject());
+        Optional<User> user = users.find(token.subject(), now);
+        for (String scope : token.scopes()) {
             for (String claim : CLAIMS_BY_SCOPE.getOrDefault(scope, List.of())) {
                 user.map(u -> u.claims().get(claim)).ifPresent(v -> body.put(claim,
                         "email_verified".equals(claim) ? Boolean.valueOf(v) : v));

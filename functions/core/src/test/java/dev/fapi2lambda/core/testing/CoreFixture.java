@@ -89,8 +89,10 @@ public final class CoreFixture {
     public final TokenEndpoint token = new TokenEndpoint(config, clientAuthentication, dpopWithNonces, dpopNonces,
             new CodeGrant(config, codes, grants, tokenIssuer, clock), new RefreshGrant(config, grants, tokenIssuer, clock),
             clock);
-    public final UserinfoEndpoint userinfo = new UserinfoEndpoint(config,
-            new AccessTokenVerifier(ISSUER, ISSUER, serverKeys::publicKeys), dpopWithNonces, dpopNonces, grants, users, clock);
+    public final UserinfoEndpoint userinfo = new UserinfoEndpoint(config, new dev.fapi2lambda.core.resource.TokenValidator(
+            new AccessTokenVerifier(ISSUER, ISSUER, serverKeys::publicKeys), dpopWithNonces,
+            java.util.Optional.of(new dev.fapi2lambda.core.resource.RevocationCheck(store, java.time.Duration.ZERO)), clock),
+            dpopNonces, users, clock);
 
     public CoreFixture() {
         clients.save(client(CLIENT_ID, new JWKSet(List.of(clientEcKey.toPublicJWK(), clientRsaKey.toPublicJWK())), false));

@@ -1,0 +1,61 @@
+package dev.fapi2lambda.core.resource;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.fapi2lambda.core.dpop.DpopProofValidator;
+import dev.fapi2lambda.core.http.Request;
+import dev.fapi2lambda.core.userinfo.AccessTokenVerifier;
+import dev.fapi2lambda.core.userinfo.ResourceErrors;
+import dev.fapi2lambda.core.userinfo.SenderCheck;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What a resource server does with every request (FAPI 2.0 SP 5.3.3, RFC 9449 7, RFC 8705 3):
+ * the access token only from the Authorization header, its signature, type, issuer, audience and
+ * lifetime, its sender constraint (a DPoP proof of the bound key with ath, htm, htu, iat, a fresh
+ * jti and the server nonce; or the bound client certificate), and optionally its revocation.
+ * Used by userinfo, the Lambda authorizer, and any Java resource server:
+ * <pre>{@code
+ * ValidatedToken token = validator.validate(request, "https://api.example.com/accounts");
+ * }</pre>
+ * Every failure is an {@code OAuthException} carrying 401 (400 for a malformed request) and the
+ * WWW-Authenticate challenge (and DPoP-Nonce) to send back.
+ */
+public final class TokenValidator {
+    private final AccessTokenVerifier verifier;
+    private final DpopProofValidator dpop;
+    private final Optional<RevocationCheck> revocation;
+    private final Clock clock;
+
+    public TokenValidator(AccessTokenVerifier verifier, DpopProofValidator dpop, Optional<RevocationCheck> revocation,
+                          Clock clock) {
+        this.verifier = verifier;
+        this.dpop = dpop;
+        this.revocation = revocation;
+        this.clock = clock;
+    }
+
+    /**
+     * Validates the request's token for the resource at {@code resourceUrl} (the configured public
+     * URL of what was called, without query: the DPoP proof's htu must name it).
+     */
+    public ValidatedToken validate(Request request, String resourceUrl) {
+        Instant now = clock.instant();
+        if (request.query().containsKey("access_token")) {
+            // RFC 6750 2.3 / FAPI 2.0: never in the query string.
+            throw ResourceErrors.invalidRequest("access tokens are accepted only in the Authorization header");
+        }
+        ResourceErrors.Presented presented = ResourceErrors.token(request);
+        JWTClaimsSet claims = verifier.verify(presented.token(), now)
+                .orElseThrow(() -> ResourceErrors.invalidToken("the access token is invalid or expired"));
+        SenderCheck.check(claims, presented, request,
+                () -> dpop.validate(request, ResourceErrors.expectation(resourceUrl, presented.token())));
+        revocation.ifPresent(check -> {
+            if (check.isRevoked(claims, now)) {
+                throw ResourceErrors.invalidToken("the access token has been revoked");
+            }
+        });
+        return new ValidatedToken(claims);
+    }
+}
