@@ -96,7 +96,7 @@ public final class DpopProofValidator {
 
     /** RFC 9449 4.3 items 4-7: typ dpop+jwt, an allowed asymmetric alg, a public jwk that fits it. */
     private static JWK checkHeader(JWSHeader header, Expectation expected) {
-        if (!DPOP_JWT.equals(header.getType())) {
+        if (!isType(header.getType(), DPOP_JWT)) {
             throw expected.error().apply("DPoP proof typ must be dpop+jwt");
         }
         JWSAlgorithm alg = header.getAlgorithm();
@@ -114,6 +114,15 @@ public final class DpopProofValidator {
             throw expected.error().apply("DPoP proof jwk does not fit alg " + alg);
         }
         return key;
+    }
+
+    /** RFC 7515 4.1.9: "application/" may be omitted from typ, and a recipient treats both forms alike. */
+    public static boolean isType(JOSEObjectType actual, JOSEObjectType expected) {
+        if (actual == null) {
+            return false;
+        }
+        String type = actual.getType().toLowerCase(Locale.ROOT);
+        return type.equals(expected.getType()) || type.equals("application/" + expected.getType());
     }
 
     private static JWTClaimsSet claims(SignedJWT proof, Expectation expected) {
@@ -174,7 +183,7 @@ public final class DpopProofValidator {
     static Optional<String> normalize(String url) {
         try {
             URI uri = new URI(url);
-            if (uri.getScheme() == null || uri.getHost() == null) {
+            if (uri.getScheme() == null || uri.getHost() == null || uri.getRawUserInfo() != null) {
                 return Optional.empty();
             }
             String scheme = uri.getScheme().toLowerCase(Locale.ROOT);

@@ -46,7 +46,7 @@ public final class AccessTokenVerifier {
     public Optional<JWTClaimsSet> verify(String token, Instant now) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            if (!TokenIssuer.AT_JWT.equals(jwt.getHeader().getType()) || !JwsKeys.isAllowed(jwt.getHeader().getAlgorithm())) {
+            if (!dev.fapi2lambda.core.dpop.DpopProofValidator.isType(jwt.getHeader().getType(), TokenIssuer.AT_JWT) || !JwsKeys.isAllowed(jwt.getHeader().getAlgorithm())) {
                 return Optional.empty();
             }
             String kid = jwt.getHeader().getKeyID();

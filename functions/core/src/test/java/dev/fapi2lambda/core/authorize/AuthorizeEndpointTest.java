@@ -7,10 +7,15 @@ import static dev.fapi2lambda.core.testing.CoreFixture.PASSWORD;
 import static dev.fapi2lambda.core.testing.CoreFixture.REDIRECT_URI;
 import static dev.fapi2lambda.core.testing.CoreFixture.REDIRECT_URI_WITH_QUERY;
 import static dev.fapi2lambda.core.testing.CoreFixture.USERNAME;
+import static dev.fapi2lambda.core.testing.PageAssertions.assertConsentPage;
+import static dev.fapi2lambda.core.testing.PageAssertions.assertErrorPage;
+import static dev.fapi2lambda.core.testing.PageAssertions.assertHardenedCookie;
+import static dev.fapi2lambda.core.testing.PageAssertions.assertLoginPage;
+import static dev.fapi2lambda.core.testing.PageAssertions.assertRedirect;
+import static dev.fapi2lambda.core.testing.PageAssertions.cookieNamed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -21,12 +26,12 @@ import dev.fapi2lambda.core.testing.Browser;
 import dev.fapi2lambda.core.testing.CoreFixture;
 import dev.fapi2lambda.core.testing.Flow;
 import dev.fapi2lambda.core.testing.Forms;
+import dev.fapi2lambda.core.testing.PageAssertions;
 import dev.fapi2lambda.core.testing.TestKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
@@ -51,50 +56,6 @@ class AuthorizeEndpointTest {
         return browser.submit(page, "username", username, "password", password);
     }
 
-    /** C-TLS-3, C-AZ-6: no-store, CSP framed by nobody, HSTS, and no CORS. */
-    private static void assertHardened(Response r) {
-        assertEquals("no-store", r.header("Cache-Control"));
-        String csp = r.header("Content-Security-Policy");
-        assertTrue(csp != null && csp.contains("frame-ancestors 'none'"), csp);
-        String hsts = r.header("Strict-Transport-Security");
-        assertTrue(hsts != null && hsts.matches("max-age=\\d{8,}.*"), hsts);
-        assertTrue(r.headers().keySet().stream().noneMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("access-control-")),
-                r.headers()::toString);
-    }
-
-    private static void assertPage(int status, Response r) {
-        assertEquals(status, r.status(), r::body);
-        assertTrue(r.header("Content-Type").startsWith("text/html"), r.header("Content-Type"));
-        assertNull(r.header("Location"), "a page never redirects");
-        assertHardened(r);
-    }
-
-    private static void assertErrorPage(Response r) {
-        assertPage(400, r);
-        assertTrue(r.body().contains("This request cannot be completed"), r.body());
-    }
-
-    private static void assertLoginPage(Response r) {
-        assertPage(200, r);
-        assertTrue(r.body().contains("type=\"password\"") && !r.body().contains("name=\"decision\""), r.body());
-    }
-
-    private static void assertConsentPage(Response r) {
-        assertPage(200, r);
-        assertTrue(r.body().contains("name=\"decision\"") && !r.body().contains("type=\"password\""), r.body());
-    }
-
-    private static String cookieNamed(Response r, String prefix) {
-        return r.cookies().stream().filter(c -> c.startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no cookie " + prefix + " in " + r.cookies()));
-    }
-
-    private static void assertHardenedCookie(String setCookie) {
-        assertTrue(setCookie.startsWith("__Host-"), setCookie);
-        List.of("; Secure", "; HttpOnly", "; SameSite=Lax", "; Path=/").forEach(a -> assertTrue(setCookie.contains(a), setCookie));
-        assertFalse(setCookie.toLowerCase(Locale.ROOT).contains("domain="), setCookie);
-    }
-
     @Test
     @DisplayName("C-AZ-1 GET with only client_id and a pushed request_uri shows the login page and sets a __Host- interaction cookie")
     void showsLoginPageAndSetsInteractionCookie() {
@@ -114,7 +75,7 @@ class AuthorizeEndpointTest {
         Response consentPage = login(loginPage, USERNAME, PASSWORD);
         Response redirect = browser.submit(consentPage, "decision", "allow");
         Response errorPage = open(requestUri);
-        List.of(loginPage, consentPage, redirect, errorPage).forEach(AuthorizeEndpointTest::assertHardened);
+        List.of(loginPage, consentPage, redirect, errorPage).forEach(PageAssertions::assertHardened);
         assertEquals(303, redirect.status());
         assertErrorPage(errorPage);
     }
@@ -243,9 +204,7 @@ class AuthorizeEndpointTest {
     @DisplayName("C-AZ-4 allow is a 303 to the redirect URI with a >= 128-bit code, the state and iss, nothing else")
     void allowRedirectsWithCodeStateAndIss() {
         Response done = flow.approve(browser, CLIENT_ID, push());
-        assertEquals(303, done.status());
-        assertTrue(done.header("Location").startsWith(REDIRECT_URI + "?"), done.header("Location"));
-        Map<String, String> params = Browser.redirectParams(done);
+        Map<String, String> params = assertRedirect(REDIRECT_URI + "?", done);
         assertEquals(List.of("code", "state", "iss"), List.copyOf(params.keySet()));
         assertTrue(Base64.getUrlDecoder().decode(params.get("code")).length >= 16);
         assertEquals("af0ifjsldkj", params.get("state"));
@@ -266,8 +225,8 @@ class AuthorizeEndpointTest {
     @Test
     @DisplayName("C-AZ-4 the registered redirect URI's own query is kept")
     void redirectUriQueryIsKept() {
-        Response done = flow.approve(browser, CLIENT_ID, push("redirect_uri", REDIRECT_URI_WITH_QUERY));
-        assertTrue(done.header("Location").startsWith(REDIRECT_URI_WITH_QUERY + "&code="), done.header("Location"));
+        assertRedirect(REDIRECT_URI_WITH_QUERY + "&code=",
+                flow.approve(browser, CLIENT_ID, push("redirect_uri", REDIRECT_URI_WITH_QUERY)));
     }
 
     @Test
@@ -277,8 +236,7 @@ class AuthorizeEndpointTest {
         Response page = browser.get(Forms.params("client_id", CLIENT_ID, "request_uri", requestUri,
                 "redirect_uri", "https://attacker.example/cb", "state", "evil", "scope", "openid email"));
         Response done = browser.submit(login(page, USERNAME, PASSWORD), "decision", "allow");
-        assertTrue(done.header("Location").startsWith(REDIRECT_URI + "?"), done.header("Location"));
-        assertEquals("af0ifjsldkj", Browser.redirectParams(done).get("state"));
+        assertEquals("af0ifjsldkj", assertRedirect(REDIRECT_URI + "?", done).get("state"));
     }
 
     @Test
@@ -304,10 +262,8 @@ class AuthorizeEndpointTest {
     @Test
     @DisplayName("C-AZ-5 cancel is a 303 with error=access_denied, the state and iss, and no code")
     void cancelRedirectsAccessDenied() {
-        Response done = browser.submit(login(open(push()), USERNAME, PASSWORD), "decision", "cancel");
-        assertEquals(303, done.status());
-        assertTrue(done.header("Location").startsWith(REDIRECT_URI + "?"), done.header("Location"));
-        Map<String, String> params = Browser.redirectParams(done);
+        Map<String, String> params = assertRedirect(REDIRECT_URI + "?",
+                browser.submit(login(open(push()), USERNAME, PASSWORD), "decision", "cancel"));
         assertEquals("access_denied", params.get("error"));
         assertEquals("af0ifjsldkj", params.get("state"));
         assertEquals(ISSUER, params.get("iss"));
@@ -315,13 +271,29 @@ class AuthorizeEndpointTest {
     }
 
     @Test
-    @DisplayName("C-AZ-3 after completion the request_uri is consumed: opening it again or resubmitting consent is an error page")
+    @DisplayName("C-AZ-3 after completion the request_uri is consumed: reopening or resubmitting, even with the old cookie, is an error page")
     void requestUriIsConsumedOnCompletion() {
         String requestUri = push();
         Response consent = login(open(requestUri), USERNAME, PASSWORD);
+        Browser keptCookie = browser.copy();
         assertEquals(303, browser.submit(consent, "decision", "allow").status());
+        assertTrue(f.pushedRequests.find(requestUri, f.clock.instant()).isEmpty());
+        assertErrorPage(keptCookie.submit(consent, "decision", "allow"));
+        assertErrorPage(keptCookie.open(CLIENT_ID, requestUri));
         assertErrorPage(open(requestUri));
-        assertErrorPage(browser.submit(consent, "decision", "allow"));
+    }
+
+    @Test
+    @DisplayName("C-AZ-2 a started interaction ends after its 10 minutes: reloading or signing in is then an error page")
+    void interactionExpires() {
+        String requestUri = push();
+        open(requestUri);
+        f.clock.advance(Duration.ofMinutes(9));
+        Response page = open(requestUri);
+        assertLoginPage(page);
+        f.clock.advance(Duration.ofMinutes(1));
+        assertErrorPage(login(page, USERNAME, PASSWORD));
+        assertErrorPage(open(requestUri));
     }
 
     @Test
@@ -333,7 +305,8 @@ class AuthorizeEndpointTest {
         Response consent = open(push());
         assertConsentPage(consent);
         String code = Browser.redirectParams(browser.submit(consent, "decision", "allow")).get("code");
-        assertEquals(loginTime, f.codes.peek(code, f.clock.instant()).orElseThrow().authTime());
+        Item stored = f.store.get("code#" + Flow.sha256Url(code), f.clock.instant()).orElseThrow();
+        assertEquals(loginTime.getEpochSecond(), stored.number("authTime").orElseThrow());
         assertLoginPage(new Browser(f.authorize).open(CLIENT_ID, push()));
     }
 
@@ -363,10 +336,7 @@ class AuthorizeEndpointTest {
     @Test
     @DisplayName("C-AZ-5 prompt=none without a session redirects with error=login_required, state and iss")
     void promptNoneWithoutSession() {
-        Response done = open(push("prompt", "none"));
-        assertEquals(303, done.status(), done::body);
-        assertTrue(done.header("Location").startsWith(REDIRECT_URI + "?"), done.header("Location"));
-        Map<String, String> params = Browser.redirectParams(done);
+        Map<String, String> params = assertRedirect(REDIRECT_URI + "?", open(push("prompt", "none")));
         assertEquals("login_required", params.get("error"));
         assertEquals("af0ifjsldkj", params.get("state"));
         assertEquals(ISSUER, params.get("iss"));

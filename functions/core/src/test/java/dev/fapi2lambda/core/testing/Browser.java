@@ -53,6 +53,13 @@ public final class Browser {
         return post(Forms.with(hiddenFields(page), pairs));
     }
 
+    /** Another browser holding the same cookies now (a cookie kept or stolen), from here on independent. */
+    public Browser copy() {
+        Browser copy = new Browser(authorize);
+        copy.cookies.putAll(cookies);
+        return copy;
+    }
+
     public Optional<String> cookie(String name) {
         return Optional.ofNullable(cookies.get(name));
     }
