@@ -15,21 +15,31 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
-/** The store port's contract, on DynamoDB Local over its real API. */
-class DynamoDbItemStoreTest {
+/**
+ * The store port's contract over DynamoDB's real API, run once per DynamoDB a subclass brings
+ * (DynamoDB Local, LocalStack). Each test gets a fresh table made by the production TableSetup.
+ */
+abstract class DynamoDbItemStoreTest {
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(20);
-    private final DynamoDbItemStore store = TestDynamo.freshStore();
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private DynamoDbItemStore store;
 
-    @AfterAll
-    static void stopPool() {
-        POOL.shutdownNow();
+    /** The DynamoDB under test. */
+    abstract DynamoDbClient client();
+
+    @BeforeEach
+    void freshTable() {
+        String table = "contract-" + getClass().getSimpleName() + "-" + TABLES.incrementAndGet();
+        TableSetup.createIfAbsent(client(), table);
+        store = new DynamoDbItemStore(client(), table);
     }
 
     @Test
@@ -101,19 +111,19 @@ class DynamoDbItemStoreTest {
     @Test
     @DisplayName("the table is keyed by pk with TTL enabled on expiresAt (DESIGN.md 3)")
     void tableHasTtl() {
-        String table = "ttlcheck";
-        TableSetup.createIfAbsent(TestDynamo.client(), table);
-        var ttl = TestDynamo.client().describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription();
+        String table = "ttlcheck-" + TABLES.incrementAndGet();
+        TableSetup.createIfAbsent(client(), table);
+        var ttl = client().describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription();
         assertEquals("expiresAt", ttl.attributeName());
         assertEquals(TimeToLiveStatus.ENABLED, ttl.timeToLiveStatus());
-        TableSetup.createIfAbsent(TestDynamo.client(), table);
+        TableSetup.createIfAbsent(client(), table);
     }
 
     @Test
     @DisplayName("stored items hold what they are given and nothing else")
     void storedAsGiven() {
         store.put(Item.of("x#3").put("s", "v").build());
-        Map<String, AttributeValue> raw = TestDynamo.client()
+        Map<String, AttributeValue> raw = client()
                 .scan(r -> r.tableName(store.table())).items().stream()
                 .filter(i -> i.get("pk").s().equals("x#3")).findFirst().orElseThrow();
         assertEquals(Map.of("pk", AttributeValue.fromS("x#3"), "s", AttributeValue.fromS("v")), raw);
@@ -121,19 +131,24 @@ class DynamoDbItemStoreTest {
 
     /** Runs the call from 20 threads released together; counts the true answers. */
     private static int race(Callable<Boolean> call) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            results.add(POOL.submit(() -> {
-                start.await();
-                return call.call();
-            }));
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+            int wins = 0;
+            for (Future<Boolean> r : results) {
+                wins += r.get() ? 1 : 0;
+            }
+            return wins;
+        } finally {
+            pool.shutdownNow();
         }
-        start.countDown();
-        int wins = 0;
-        for (Future<Boolean> r : results) {
-            wins += r.get() ? 1 : 0;
-        }
-        return wins;
     }
 }

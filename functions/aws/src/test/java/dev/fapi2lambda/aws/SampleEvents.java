@@ -257,8 +257,8 @@ public final class SampleEvents {
             Map<String, String> h = new LinkedHashMap<>();
             h.put("Host", domain);
             h.put("User-Agent", userAgent);
-            h.put("X-Amzn-Trace-Id", "Root=1-" + Long.toHexString(AT.getEpochSecond()) + "-"
-                    + requestId.replace("-", "").substring(0, 24));
+            String hex = java.util.HexFormat.of().formatHex(Hashes.sha256(requestId.getBytes(StandardCharsets.UTF_8)));
+            h.put("X-Amzn-Trace-Id", "Root=1-" + Long.toHexString(AT.getEpochSecond()) + "-" + hex.substring(0, 24));
             h.put("X-Forwarded-For", "203.0.113.10");
             h.put("X-Forwarded-Port", "443");
             h.put("X-Forwarded-Proto", "https");
@@ -296,7 +296,7 @@ public final class SampleEvents {
             context.put("resourceId", "abc123");
             context.put("resourcePath", path);
             context.put("httpMethod", method);
-            context.put("extendedRequestId", "Bx3kGFz1IAMF" + requestId.substring(0, 4) + "=");
+            context.put("extendedRequestId", "Bx3kGFz1IAMF" + hex.substring(24, 28) + "=");
             context.put("requestTime", DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US)
                     .format(AT.atOffset(ZoneOffset.UTC)));
             context.put("path", path);
@@ -351,19 +351,27 @@ public final class SampleEvents {
         return UUID.nameUUIDFromBytes(("sample " + file).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private static String assertion(String jti) {
-        return Jwts.clientAssertion(clientKey(), CLIENT_ID, ISSUER, AT, c -> c.jwtID(jti));
+    private static String assertion(String jti, Instant at) {
+        return Jwts.clientAssertion(clientKey(), CLIENT_ID, ISSUER, at, c -> c.jwtID(jti));
     }
 
-    /** A DPoP proof of the sample DPoP key with the sample nonce. */
-    static String dpopProof(String htm, String htu, String jti, UnaryOperator<JWTClaimsSet.Builder> change) {
-        return Jwts.dpopProof(dpopKey(), htm, htu, AT, c -> change.apply(c.jwtID(jti).claim("nonce", DPOP_NONCE)));
+    /** A DPoP proof of the sample DPoP key with the sample nonce, made at {@code at}. */
+    static String dpopProof(String htm, String htu, String jti, Instant at, UnaryOperator<JWTClaimsSet.Builder> change) {
+        return Jwts.dpopProof(dpopKey(), htm, htu, at, c -> change.apply(c.jwtID(jti).claim("nonce", DPOP_NONCE)));
+    }
+
+    private static String dpopProof(String htm, String htu, String jti, UnaryOperator<JWTClaimsSet.Builder> change) {
+        return dpopProof(htm, htu, jti, AT, change);
+    }
+
+    private static Map<String, String> privateKeyJwt(Map<String, String> form, String assertionJti, Instant at) {
+        form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+        form.put("client_assertion", assertion(assertionJti, at));
+        return form;
     }
 
     private static Map<String, String> privateKeyJwt(Map<String, String> form, String assertionJti) {
-        form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-        form.put("client_assertion", assertion(assertionJti));
-        return form;
+        return privateKeyJwt(form, assertionJti, AT);
     }
 
     private static Map<String, String> authorizationRequest(String clientId) {
@@ -393,10 +401,15 @@ public final class SampleEvents {
 
     /** POST /par: private_key_jwt, a DPoP proof (with the nonce) binding the future code. */
     static Event par(String assertionJti, String proofJti) {
+        return par(assertionJti, proofJti, AT);
+    }
+
+    /** The same PAR request with its JWTs made at another instant (still with the sample nonce). */
+    static Event par(String assertionJti, String proofJti, Instant at) {
         return new Event("POST", "/par")
                 .header("Accept", "application/json")
-                .header("DPoP", dpopProof("POST", ISSUER + "/par", proofJti, c -> c))
-                .form(privateKeyJwt(authorizationRequest(CLIENT_ID), assertionJti));
+                .header("DPoP", dpopProof("POST", ISSUER + "/par", proofJti, at, c -> c))
+                .form(privateKeyJwt(authorizationRequest(CLIENT_ID), assertionJti, at));
     }
 
     /** POST /par on the mTLS host: the mTLS client, authenticated by its certificate (client_id, no assertion). */
@@ -517,7 +530,12 @@ public final class SampleEvents {
         return authorization.substring(authorization.indexOf(' ') + 1);
     }
 
-    /** Rewrites events/*.json (run by hand when the sample changes; see the README of events/). */
+    /**
+     * Rewrites events/*.json (run by hand when the sample changes), from functions/aws after
+     * {@code mvn -q -B -o test-compile}: {@code java -cp target/test-classes:target/classes:<the
+     * dependency:build-classpath output> dev.fapi2lambda.aws.SampleEvents}. With {@code --keys [dir]}
+     * it writes the sample keys that are missing instead.
+     */
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "--keys".equals(args[0])) {
             makeKeys(Path.of(args.length > 1 ? args[1] : "src/test/resources"));

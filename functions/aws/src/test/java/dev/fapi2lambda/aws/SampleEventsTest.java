@@ -1,0 +1,179 @@
+package dev.fapi2lambda.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.fapi2lambda.core.store.ItemStore;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The events of events/ as a set: each one fed to the function that serves its path, with the
+ * table seeded as it needs, succeeds with a proxy-shaped response; against an empty table each
+ * one that fails says so with no-store; each was made at {@link SampleEvents#AT}; and the sample
+ * events chain into one flow.
+ */
+class SampleEventsTest extends FunctionTestSupport {
+    /** What each event needs in the table besides the clients and the nonce, and the status it earns. */
+    private record Need(Consumer<ItemStore> seed, long status) {
+    }
+
+    private static final Map<String, Need> NEEDS = needs();
+
+    private static Map<String, Need> needs() {
+        Map<String, Need> needs = new LinkedHashMap<>();
+        needs.put("discovery.json", new Need(s -> { }, 200));
+        needs.put("oauth-metadata.json", new Need(s -> { }, 200));
+        needs.put("jwks.json", new Need(s -> { }, 200));
+        needs.put("par.json", new Need(s -> { }, 201));
+        needs.put("par-mtls.json", new Need(s -> { }, 201));
+        needs.put("authorize.json", new Need(SampleTable::pushedRequest, 200));
+        needs.put("authorize-login.json", new Need(s -> {
+            SampleTable.startedRequest(s);
+            SampleTable.user(s);
+        }, 200));
+        needs.put("token.json", new Need(SampleTable::code, 200));
+        needs.put("token-refresh.json", new Need(SampleTable::grant, 200));
+        needs.put("token-mtls.json", new Need(SampleTable::mtlsCode, 200));
+        needs.put("userinfo.json", new Need(s -> {
+            SampleTable.grant(s);
+            SampleTable.user(s);
+        }, 200));
+        needs.put("userinfo-mtls.json", new Need(s -> {
+            SampleTable.mtlsGrant(s);
+            SampleTable.user(s);
+        }, 200));
+        return needs;
+    }
+
+    static Stream<String> files() {
+        return SampleEvents.FILES.keySet().stream();
+    }
+
+    private ApiFunction function(String file, Components with) throws Exception {
+        return SampleEvents.FILES.get(file).getConstructor(Components.class).newInstance(with);
+    }
+
+    @Test
+    @DisplayName("events/ holds exactly the sample events, one per route, each with its function")
+    void inventory() throws IOException {
+        TreeSet<String> present = new TreeSet<>();
+        try (Stream<Path> files = Files.list(SampleEvents.EVENTS)) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).forEach(present::add);
+        }
+        assertEquals(new TreeSet<>(SampleEvents.FILES.keySet()), present);
+        assertEquals(SampleEvents.FILES.keySet(), NEEDS.keySet());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    @DisplayName("each event, seeded as it needs, through the function Routes assigns to its path: success, proxy shape")
+    void eachEventSucceeds(String file) throws Exception {
+        String event = SampleEvents.read(file);
+        String path = (String) JSONObjectUtils.parse(event).get("path");
+        assertEquals(SampleEvents.FILES.get(file), Routes.functions(components).get(path).getClass(),
+                "the function serving " + path);
+        NEEDS.get(file).seed().accept(store);
+        Map<String, Object> response = invoke(function(file, components), event);
+        assertProxyShape(response);
+        assertEquals(NEEDS.get(file).status(), status(response), body(response));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    @DisplayName("each event against an empty table: only metadata succeeds; every error is no-store with a proxy shape")
+    void eachEventAgainstAnEmptyTable(String file) throws Exception {
+        DynamoDbItemStore empty = TestDynamo.freshStore();
+        Map<String, Object> response = invoke(function(file, components(empty)), SampleEvents.read(file));
+        assertProxyShape(response);
+        boolean metadata = List.of("discovery.json", "oauth-metadata.json", "jwks.json").contains(file);
+        assertEquals(metadata, status(response) < 400, file + ": " + status(response) + " " + body(response));
+        if (!metadata) {
+            assertEquals("no-store", headers(response).get("Cache-Control"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    @DisplayName("each event was made at SampleEvents.AT: request time, every JWT's iat, every proof's nonce")
+    void madeAtTheSampleInstant(String file) throws Exception {
+        Map<String, Object> event = JSONObjectUtils.parse(SampleEvents.read(file));
+        Map<String, Object> context = JSONObjectUtils.getJSONObject(event, "requestContext");
+        assertEquals(SampleEvents.AT.toEpochMilli(), context.get("requestTimeEpoch"));
+        Map<String, Object> headers = JSONObjectUtils.getJSONObject(event, "headers");
+        Map<String, Object> multi = JSONObjectUtils.getJSONObject(event, "multiValueHeaders");
+        headers.forEach((k, v) -> assertEquals(List.of(v), multi.get(k), "multiValueHeaders." + k));
+        assertEquals(file.contains("mtls") ? "mtls.as.example.com" : "as.example.com", context.get("domainName"));
+        assertEquals(file.contains("mtls"), JSONObjectUtils.getJSONObject(context, "identity").get("clientCert") != null);
+
+        List<String> jwts = new ArrayList<>();
+        if (headers.get("DPoP") instanceof String proof) {
+            JWTClaimsSet claims = SampleEvents.claimsOf(proof).orElseThrow();
+            assertEquals(SampleEvents.DPOP_NONCE, claims.getStringClaim("nonce"), "the proof carries the sample nonce");
+            jwts.add(proof);
+        }
+        if (headers.get("Authorization") instanceof String authorization) {
+            jwts.add(authorization.substring(authorization.indexOf(' ') + 1));
+        }
+        if (event.get("body") instanceof String body) {
+            for (String pair : body.split("&")) {
+                if (pair.startsWith("client_assertion=")) {
+                    jwts.add(URLDecoder.decode(pair.substring(pair.indexOf('=') + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        for (String jwt : jwts) {
+            assertEquals(Date.from(SampleEvents.AT), SampleEvents.claimsOf(jwt).orElseThrow().getIssueTime(), jwt);
+        }
+    }
+
+    @Test
+    @DisplayName("the sample events chain: token.json's grant is the one userinfo.json's access token names")
+    void tokenThenUserinfo() throws Exception {
+        SampleTable.code(store);
+        SampleTable.user(store);
+        Map<String, Object> token = invoke(new TokenFunction(components), SampleEvents.read("token.json"));
+        assertEquals(200L, status(token), body(token));
+        Map<String, Object> userinfo = invoke(new UserinfoFunction(components), SampleEvents.read("userinfo.json"));
+        assertEquals(200L, status(userinfo), body(userinfo));
+        assertEquals(SampleEvents.USERNAME, json(userinfo).get("sub"));
+
+        // and a replay of the code revokes that grant, so the same userinfo request (a fresh proof) is refused
+        invoke(new TokenFunction(components), SampleEvents.token("sample-assertion-replay", "sample-proof-replay"), "replay");
+        String token2 = SampleEvents.accessTokenOf(SampleEvents.read("userinfo.json"));
+        Map<String, Object> after = invoke(new UserinfoFunction(components),
+                SampleEvents.userinfo(token2, "sample-proof-userinfo-2"), "userinfo-2");
+        assertError(after, 401, "invalid_token");
+    }
+
+    @Test
+    @DisplayName("the mTLS sample events chain: token-mtls.json's grant is the one userinfo-mtls.json's access token names")
+    void mtlsTokenThenUserinfo() throws Exception {
+        SampleTable.mtlsCode(store);
+        SampleTable.user(store);
+        Map<String, Object> token = invoke(new TokenFunction(components), SampleEvents.read("token-mtls.json"));
+        assertEquals(200L, status(token), body(token));
+        Map<String, Object> userinfo = invoke(new UserinfoFunction(components), SampleEvents.read("userinfo-mtls.json"));
+        assertEquals(200L, status(userinfo), body(userinfo));
+        assertFalse(headers(userinfo).containsKey("WWW-Authenticate"));
+        assertTrue(json(userinfo).containsKey("sub"));
+    }
+}
