@@ -43,6 +43,7 @@ import java.util.function.Supplier;
  * discovery never reaches KMS or DynamoDB, JWKS never reaches DynamoDB.
  */
 public final class Components {
+    static final Duration CLIENT_CACHE = Duration.ofSeconds(30);
     private final ServerConfig config;
     private final Supplier<ItemStore> store;
     private final Supplier<KeyService> keys;
@@ -50,6 +51,8 @@ public final class Components {
     private final Secrets secrets;
     private final CertificateTrust trust;
     private final Supplier<DpopNonces> nonces;
+    /** One client cache per container: 30 s (see ClientRepository). */
+    private final Supplier<ClientRepository> clients;
 
     public Components(ServerConfig config, Supplier<ItemStore> store, Supplier<KeyService> keys, Clock clock,
                       SecureRandom random) {
@@ -67,6 +70,7 @@ public final class Components {
         this.keys = memoize(keys);
         this.clock = clock;
         this.secrets = new Secrets(random);
+        this.clients = memoize(() -> new ClientRepository(this.store.get(), CLIENT_CACHE));
         this.nonces = memoize(() -> config.dpopNonces()
                 ? new WindowedDpopNonces(this.store.get(), secrets, config.dpopNonceWindow())
                 : DpopNonces.NOT_REQUIRED);
@@ -106,7 +110,7 @@ public final class Components {
 
     public Endpoint authorize() {
         ItemStore items = store.get();
-        return new AuthorizeEndpoint(config, new ClientRepository(items), new PushedRequests(items),
+        return new AuthorizeEndpoint(config, clients.get(), new PushedRequests(items),
                 new UserRepository(items), items, new AuthorizationCodes(items, secrets), secrets, clock);
     }
 
@@ -162,7 +166,7 @@ public final class Components {
 
     private ClientAuthentication clientAuthentication() {
         ItemStore items = store.get();
-        return new ClientAuthentication(config, new ClientRepository(items), items, clock, trust);
+        return new ClientAuthentication(config, clients.get(), items, clock, trust);
     }
 
     private DpopProofValidator dpopValidator() {

@@ -114,19 +114,21 @@ public final class AuthorizeEndpoint implements Endpoint {
     /** GET: start or resume the interaction in this browser, then show login or consent. */
     private Response show(Request request, Trusted t, Instant now, List<String> cookies) {
         List<String> setCookies = new ArrayList<>(cookies);
-        String interactionHash;
+        String csrf = secrets.next();
         if (t.pushed().interactionHash().isEmpty()) {
+            // The first visit binds the request to this browser and sets the CSRF token in one write.
             String id = secrets.next();
-            interactionHash = Hashes.sha256Url(id);
-            if (!pushedRequests.start(t.requestUri(), interactionHash, now.plus(config.interactionLifetime()), now)) {
+            if (!pushedRequests.start(t.requestUri(), Hashes.sha256Url(id), Hashes.sha256Url(csrf),
+                    now.plus(config.interactionLifetime()), now)) {
                 return Pages.error("This authorization was started in another browser or tab.");
             }
             setCookies.add(Cookies.set(t.interactionCookie(), id, config.interactionLifetime().toSeconds()));
         } else {
-            interactionHash = t.pushed().interactionHash().get();
             if (!sameBrowser(request, t)) {
                 return Pages.error("This authorization was started in another browser or tab.");
             }
+            pushedRequests.record(t.requestUri(), t.pushed().interactionHash().get(),
+                    Map.of("csrfHash", Hashes.sha256Url(csrf)), now);
         }
         Optional<Sessions.Session> who = authenticated(request, t, now);
         Optional<String> prompt = t.request().prompt();
@@ -135,8 +137,6 @@ public final class AuthorizeEndpoint implements Endpoint {
             pushedRequests.consume(t.requestUri(), now);
             return redirectError(t, who.isEmpty() ? "login_required" : "consent_required", "prompt=none", List.of());
         }
-        String csrf = secrets.next();
-        pushedRequests.record(t.requestUri(), interactionHash, Map.of("csrfHash", Hashes.sha256Url(csrf)), now);
         Response page = who.isEmpty()
                 ? Pages.login(t.client().clientId(), t.requestUri(), csrf, "", formAction(t))
                 : Pages.consent(t.client().clientId(), t.request().scopes(), t.requestUri(), csrf, who.get().subject(),

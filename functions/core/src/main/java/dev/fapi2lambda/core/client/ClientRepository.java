@@ -5,22 +5,48 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 
-/** Clients as items {@code client#<client_id>}: no expiry, written by the admin commands. */
+/**
+ * Clients as items {@code client#<client_id>}: no expiry, written by the admin commands. A
+ * container may remember clients it has read for {@code cacheFor} (Lambda: 30 s), which takes a
+ * read off nearly every request; a newly registered client is seen at once (misses are never
+ * remembered), a changed or deleted one within {@code cacheFor}.
+ */
 public final class ClientRepository {
     private static final String PREFIX = "client#";
     private final ItemStore store;
+    private final Duration cacheFor;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Client client, Instant until) {
+    }
 
     public ClientRepository(ItemStore store) {
+        this(store, Duration.ZERO);
+    }
+
+    public ClientRepository(ItemStore store, Duration cacheFor) {
         this.store = store;
+        this.cacheFor = cacheFor;
     }
 
     public Optional<Client> find(String clientId, Instant now) {
-        return store.get(PREFIX + clientId, now).map(ClientRepository::fromItem);
+        Cached cached = cache.get(clientId);
+        if (cached != null && now.isBefore(cached.until())) {
+            return Optional.of(cached.client());
+        }
+        Optional<Client> client = store.get(PREFIX + clientId, now).map(ClientRepository::fromItem);
+        if (!cacheFor.isZero()) {
+            client.ifPresentOrElse(c -> cache.put(clientId, new Cached(c, now.plus(cacheFor))), () -> cache.remove(clientId));
+        }
+        return client;
     }
 
     public void save(Client client) {

@@ -56,9 +56,10 @@ public final class PushedRequests {
      * Starts the interaction: binds the request to one browser (the hash of its interaction cookie)
      * and gives the user until {@code until} to finish. Only the first caller succeeds.
      */
-    public boolean start(String requestUri, String interactionHash, Instant until, Instant now) {
-        return store.update(key(requestUri), Map.of("interactionHash", interactionHash, "startedAt", now.getEpochSecond(),
-                Item.EXPIRES_AT, until.getEpochSecond()), Map.of(), Optional.of("interactionHash"), now).isPresent();
+    public boolean start(String requestUri, String interactionHash, String csrfHash, Instant until, Instant now) {
+        return store.update(key(requestUri), Map.of("interactionHash", interactionHash, "csrfHash", csrfHash,
+                "startedAt", now.getEpochSecond(), Item.EXPIRES_AT, until.getEpochSecond()), Map.of(),
+                Optional.of("interactionHash"), now).isPresent();
     }
 
     /** Records facts of the interaction, if it is still the one bound to this browser. */

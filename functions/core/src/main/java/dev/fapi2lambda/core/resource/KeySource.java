@@ -26,6 +26,8 @@ public final class KeySource implements Supplier<List<JWK>> {
     private final Duration minRefreshInterval;
     private volatile List<JWK> keys = List.of();
     private volatile Instant fetchedAt = Instant.EPOCH;
+    /** The last fetch, successful or not: the rate limit for unknown kids counts failed fetches too. */
+    private volatile Instant attemptedAt = Instant.EPOCH;
 
     public KeySource(Supplier<String> fetch, Clock clock, Duration maxAge, Duration minRefreshInterval) {
         this.fetch = fetch;
@@ -64,13 +66,14 @@ public final class KeySource implements Supplier<List<JWK>> {
 
     /** The keys after a refresh, if an unknown kid may be a new key (rate-limited). */
     public List<JWK> forUnknownKid() {
-        if (fetchedAt.plus(minRefreshInterval).isBefore(clock.instant())) {
+        if (attemptedAt.plus(minRefreshInterval).isBefore(clock.instant())) {
             refresh();
         }
         return keys;
     }
 
     private synchronized void refresh() {
+        attemptedAt = clock.instant();
         try {
             keys = JWKSet.parse(fetch.get()).getKeys().stream().map(JWK::toPublicJWK).toList();
             fetchedAt = clock.instant();
