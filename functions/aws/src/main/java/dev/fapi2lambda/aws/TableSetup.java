@@ -17,6 +17,23 @@ public final class TableSetup {
     }
 
     public static void createIfAbsent(DynamoDbClient dynamo, String table) {
+        if (createTable(dynamo, table)) {
+            dynamo.updateTimeToLive(r -> r.tableName(table)
+                    .timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
+        }
+    }
+
+    /**
+     * The same table without TTL: for tests that run at fixed instants in the real past, whose
+     * items DynamoDB Local's sweep (on the real clock) would delete mid-test. Expiry is still
+     * enforced, by the store's own checks on expiresAt, which is what those tests exercise.
+     */
+    public static void createWithoutTtl(DynamoDbClient dynamo, String table) {
+        createTable(dynamo, table);
+    }
+
+    /** True if this call created it. */
+    private static boolean createTable(DynamoDbClient dynamo, String table) {
         try {
             dynamo.createTable(r -> r.tableName(table)
                     .attributeDefinitions(AttributeDefinition.builder().attributeName(DynamoDbItemStore.PK)
@@ -24,9 +41,8 @@ public final class TableSetup {
                     .keySchema(KeySchemaElement.builder().attributeName(DynamoDbItemStore.PK).keyType(KeyType.HASH).build())
                     .billingMode(BillingMode.PAY_PER_REQUEST));
         } catch (ResourceInUseException alreadyThere) {
-            return;
+            return false;
         }
-        dynamo.updateTimeToLive(r -> r.tableName(table)
-                .timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
+        return true;
     }
 }

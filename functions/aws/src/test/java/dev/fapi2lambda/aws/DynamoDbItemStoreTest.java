@@ -38,7 +38,8 @@ abstract class DynamoDbItemStoreTest {
     @BeforeEach
     void freshTable() {
         String table = "contract-" + getClass().getSimpleName() + "-" + TABLES.incrementAndGet();
-        TableSetup.createIfAbsent(client(), table);
+        // NOW lies in the real past: without TTL, no sweep deletes what the contract reads back.
+        TableSetup.createWithoutTtl(client(), table);
         store = new DynamoDbItemStore(client(), table);
     }
 

@@ -20,10 +20,15 @@ public final class TestDynamo {
         return LOCAL.dynamoDbClient();
     }
 
-    /** A fresh, empty table with TTL on expiresAt, and the store over it. */
+    /**
+     * A fresh, empty table and the store over it. Without TTL: these tests run at fixed instants
+     * that lie in the real past, and DynamoDB Local's sweep runs on the real clock. Expiry is
+     * enforced by the store's reads and conditions; the TTL setting itself is tested in
+     * DynamoDbItemStoreTest.
+     */
     public static DynamoDbItemStore freshStore() {
         String table = "table-" + TABLES.incrementAndGet();
-        TableSetup.createIfAbsent(client(), table);
+        TableSetup.createWithoutTtl(client(), table);
         return new DynamoDbItemStore(client(), table);
     }
 }
