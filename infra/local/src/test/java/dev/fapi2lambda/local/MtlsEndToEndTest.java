@@ -111,7 +111,8 @@ class MtlsEndToEndTest {
         Map<String, Object> aliases = (Map<String, Object>) json.get("mtls_endpoint_aliases");
         String mtls = "https://127.0.0.1:" + app.mtlsPort();
         assertEquals(Map.of("token_endpoint", mtls + "/token", "pushed_authorization_request_endpoint", mtls + "/par",
-                "userinfo_endpoint", mtls + "/userinfo"), aliases);
+                "userinfo_endpoint", mtls + "/userinfo", "introspection_endpoint", mtls + "/introspect",
+                "revocation_endpoint", mtls + "/revoke"), aliases);
         assertTrue(((List<?>) json.get("token_endpoint_auth_methods_supported"))
                 .containsAll(List.of("private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth")));
     }

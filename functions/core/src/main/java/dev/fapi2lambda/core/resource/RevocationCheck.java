@@ -11,14 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Whether an access token was revoked: its grant revoked (code replay, refresh token revocation)
  * or its own jti revoked (RFC 7009). Reads the table, and remembers answers for a short bounded
- * time: with {@code cacheFor} zero every request reads; a revoked answer is kept for good.
+ * time: with {@code cacheFor} zero every request reads; a revoked answer is kept until the token expires.
  * Without this check, the access token's short lifetime bounds the exposure.
  */
 public final class RevocationCheck {
     private final ItemStore store;
     private final Duration cacheFor;
     private final Map<String, Instant> liveUntil = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> revoked = new ConcurrentHashMap<>();
+    /** Revoked tokens seen, until they expire (then they fail on exp anyway): bounded by live tokens. */
+    private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
 
     public RevocationCheck(ItemStore store, Duration cacheFor) {
         this.store = store;
@@ -32,7 +33,8 @@ public final class RevocationCheck {
             return true;
         }
         String key = gid + " " + jti;
-        if (revoked.containsKey(key)) {
+        Instant revokedUntil = revoked.get(key);
+        if (revokedUntil != null && now.isBefore(revokedUntil)) {
             return true;
         }
         Instant until = liveUntil.get(key);
@@ -42,7 +44,9 @@ public final class RevocationCheck {
         boolean grantRevoked = store.get("grant#" + gid, now).map(g -> g.flag("revoked")).orElse(true);
         boolean tokenRevoked = store.get(revokedTokenKey(jti), now).isPresent();
         if (grantRevoked || tokenRevoked) {
-            revoked.put(key, true);
+            Instant exp = claims.getExpirationTime() == null ? now : claims.getExpirationTime().toInstant();
+            revoked.put(key, exp);
+            revoked.entrySet().removeIf(e -> !now.isBefore(e.getValue()));
             return true;
         }
         if (!cacheFor.isZero()) {

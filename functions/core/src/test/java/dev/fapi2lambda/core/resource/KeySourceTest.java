@@ -1,0 +1,195 @@
+package dev.fapi2lambda.core.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.fapi2lambda.core.testing.Jwts;
+import dev.fapi2lambda.core.testing.MutableClock;
+import dev.fapi2lambda.core.testing.TestKeys;
+import dev.fapi2lambda.core.userinfo.AccessTokenVerifier;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * KeySource: the issuer's JWKS for a resource server, cached for maxAge, fetched again for an
+ * unknown kid at most once per minRefreshInterval, and kept when a fetch fails.
+ */
+class KeySourceTest {
+    private static final Duration MAX_AGE = Duration.ofMinutes(10);
+    private static final Duration MIN_REFRESH = Duration.ofSeconds(30);
+    private static final String ISSUER = "https://as.example.test";
+    private static final String AUDIENCE = "https://api.example.test/accounts";
+    private final MutableClock clock = MutableClock.at("2026-11-24T12:00:00Z");
+    private final RSAKey keyA = TestKeys.rsa();
+    private final RSAKey keyB = TestKeys.rsa();
+    /** What the issuer serves now: a JWKS document, or null to make the fetch fail. */
+    private final AtomicReference<String> served = new AtomicReference<>(jwks(keyA));
+    private final AtomicInteger fetches = new AtomicInteger();
+    private final KeySource source = new KeySource(() -> {
+        fetches.incrementAndGet();
+        String body = served.get();
+        if (body == null) {
+            throw new IllegalStateException("JWKS fetch failed");
+        }
+        return body;
+    }, clock, MAX_AGE, MIN_REFRESH);
+
+    /** The JWKS as an issuer would serve it: public keys only. */
+    private static String jwks(JWK... keys) {
+        return new JWKSet(List.of(keys)).toString(true);
+    }
+
+    private static List<String> kids(List<JWK> keys) {
+        return keys.stream().map(JWK::getKeyID).toList();
+    }
+
+    @Test
+    @DisplayName("the first get fetches; later gets within maxAge are served from the cache; after maxAge it fetches again")
+    void caches() {
+        assertEquals(List.of(keyA.getKeyID()), kids(source.get()));
+        assertEquals(1, fetches.get());
+        served.set(jwks(keyA, keyB));
+        clock.advance(MAX_AGE);
+        assertEquals(List.of(keyA.getKeyID()), kids(source.get()));
+        assertEquals(1, fetches.get(), "cached for maxAge");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(keyA.getKeyID(), keyB.getKeyID()), kids(source.get()));
+        assertEquals(2, fetches.get());
+    }
+
+    @Test
+    @DisplayName("only public keys are kept, even if the JWKS (wrongly) carries private parts")
+    void publicOnly() {
+        served.set(new JWKSet(keyA).toString(false));
+        assertFalse(source.get().get(0).isPrivate());
+        assertEquals(keyA.toPublicJWK(), source.get().get(0));
+    }
+
+    @Test
+    @DisplayName("an unknown kid refetches at most once per minRefreshInterval")
+    void unknownKidRateLimited() {
+        source.get();
+        assertEquals(1, fetches.get());
+        clock.advance(MIN_REFRESH.plusSeconds(1));
+        source.forUnknownKid();
+        assertEquals(2, fetches.get());
+        for (int i = 0; i < 10; i++) {
+            source.forUnknownKid();
+        }
+        clock.advance(MIN_REFRESH);
+        source.forUnknownKid();
+        assertEquals(2, fetches.get(), "no more fetches within the interval, however many forged kids");
+        clock.advance(Duration.ofSeconds(1));
+        source.forUnknownKid();
+        assertEquals(3, fetches.get());
+    }
+
+    @Test
+    @DisplayName("an unknown kid right after a fetch does not fetch again")
+    void unknownKidRightAfterFetch() {
+        source.get();
+        source.forUnknownKid();
+        assertEquals(1, fetches.get());
+    }
+
+    @Test
+    @DisplayName("a failed or unparseable fetch keeps the old keys and is retried after minRefreshInterval, not at once")
+    void failedFetchKeepsOldKeys() {
+        assertEquals(List.of(keyA.getKeyID()), kids(source.get()));
+        served.set(null);
+        clock.advance(MAX_AGE.plusSeconds(1));
+        assertEquals(List.of(keyA.getKeyID()), kids(source.get()), "old keys kept");
+        assertEquals(2, fetches.get());
+        assertEquals(List.of(keyA.getKeyID()), kids(source.get()));
+        assertEquals(2, fetches.get(), "not hammering a failing issuer");
+        served.set("{ not json");
+        clock.advance(MIN_REFRESH.plusSeconds(1));
+        assertEquals(List.of(keyA.getKeyID()), kids(source.get()), "old keys kept after garbage");
+        assertEquals(3, fetches.get());
+        served.set(jwks(keyB));
+        clock.advance(MIN_REFRESH.plusSeconds(1));
+        assertEquals(List.of(keyB.getKeyID()), kids(source.get()));
+        assertEquals(4, fetches.get());
+    }
+
+    @Test
+    @DisplayName("a failing issuer is not hammered: unknown kids after a failed fetch still refetch at most once per interval")
+    void unknownKidWhileIssuerFails() {
+        source.get();
+        served.set(null);
+        clock.advance(MIN_REFRESH.plusSeconds(1));
+        source.forUnknownKid();
+        assertEquals(2, fetches.get(), "the failed attempt");
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            assertEquals(List.of(keyA.getKeyID()), kids(source.forUnknownKid()), "old keys kept");
+        }
+        assertEquals(2, fetches.get(), "no fetch per forged kid while the issuer is down");
+        clock.advance(MIN_REFRESH);
+        source.forUnknownKid();
+        assertEquals(3, fetches.get());
+    }
+
+    @Test
+    @DisplayName("a first fetch that fails yields no keys (so nothing verifies), and is retried")
+    void firstFetchFails() {
+        served.set(null);
+        assertTrue(source.get().isEmpty());
+        served.set(jwks(keyA));
+        clock.advance(MIN_REFRESH.plusSeconds(1));
+        assertEquals(List.of(keyA.getKeyID()), kids(source.get()));
+    }
+
+    private String accessToken(RSAKey key, String kid) {
+        JWSHeader header = new JWSHeader.Builder(TestKeys.algFor(key)).type(new JOSEObjectType("at+jwt")).keyID(kid).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(List.of(ISSUER, AUDIENCE)).subject("alice")
+                .issueTime(Date.from(clock.instant())).expirationTime(Date.from(clock.instant().plusSeconds(300)))
+                .jwtID("at-" + kid).claim("client_id", "client-1").build();
+        return Jwts.sign(key, header, claims);
+    }
+
+    @Test
+    @DisplayName("rotation: AccessTokenVerifier over a KeySource verifies a token of a key published after the first fetch")
+    void rotation() {
+        AccessTokenVerifier verifier = new AccessTokenVerifier(ISSUER, AUDIENCE, source, source::forUnknownKid,
+                Duration.ofSeconds(10));
+        assertTrue(verifier.verify(accessToken(keyA, keyA.getKeyID()), clock.instant()).isPresent());
+        assertEquals(1, fetches.get());
+        // The issuer rotates: key B is published. A token of B arrives before maxAge.
+        served.set(jwks(keyA, keyB));
+        clock.advance(MIN_REFRESH.plusSeconds(1));
+        assertTrue(verifier.verify(accessToken(keyB, keyB.getKeyID()), clock.instant()).isPresent());
+        assertEquals(2, fetches.get());
+        // A forged kid: refused, and no new fetch within the interval.
+        assertTrue(verifier.verify(accessToken(TestKeys.rsa(), "forged-kid"), clock.instant()).isEmpty());
+        assertTrue(verifier.verify(accessToken(keyA, "forged-kid-2"), clock.instant()).isEmpty());
+        assertEquals(2, fetches.get());
+        // A's tokens still verify (from the cache).
+        assertTrue(verifier.verify(accessToken(keyA, keyA.getKeyID()), clock.instant()).isPresent());
+        assertEquals(2, fetches.get());
+    }
+
+    @Test
+    @DisplayName("rotation: a token of a new key within minRefreshInterval of the last fetch waits for the interval")
+    void rotationWithinInterval() {
+        AccessTokenVerifier verifier = new AccessTokenVerifier(ISSUER, AUDIENCE, source, source::forUnknownKid,
+                Duration.ofSeconds(10));
+        assertTrue(verifier.verify(accessToken(keyA, keyA.getKeyID()), clock.instant()).isPresent());
+        served.set(jwks(keyA, keyB));
+        assertTrue(verifier.verify(accessToken(keyB, keyB.getKeyID()), clock.instant()).isEmpty());
+        clock.advance(MIN_REFRESH.plusSeconds(1));
+        assertTrue(verifier.verify(accessToken(keyB, keyB.getKeyID()), clock.instant()).isPresent());
+    }
+}
