@@ -45,7 +45,8 @@ class RevocationCheckTest {
         if (gid != null) {
             claims.claim(TokenIssuer.GRANT_CLAIM, gid);
         }
-        return claims.jwtID(jti).build();
+        // Access tokens always carry exp; a revoked answer is remembered until then.
+        return claims.jwtID(jti).expirationTime(java.util.Date.from(Instant.parse("2100-01-01T00:00:00Z"))).build();
     }
 
     private Instant now() {

@@ -1,0 +1,149 @@
+package dev.fapi2lambda.core.dpop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fapi2lambda.core.crypto.Secrets;
+import dev.fapi2lambda.core.store.Item;
+import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.testing.InMemoryItemStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Server DPoP nonces shared through the store, one per 60 s window (RFC 9449 8, 9; C-TOK-7, C-RS-3). */
+class WindowedDpopNoncesTest {
+    private static final Duration WINDOW = Duration.ofSeconds(60);
+    /** The start of a window (epoch seconds divisible by 60). */
+    private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
+    private final InMemoryItemStore store = new InMemoryItemStore();
+    private final WindowedDpopNonces nonces = instance();
+
+    private WindowedDpopNonces instance() {
+        return new WindowedDpopNonces(store, new Secrets(new SecureRandom()), WINDOW);
+    }
+
+    private static void assertAccepted(DpopNonces nonces, String nonce, Instant now) {
+        assertEquals(Optional.empty(), nonces.challenge(Optional.of(nonce), now), nonce);
+    }
+
+    /** Refused: the challenge names the current nonce. */
+    private static void assertRefused(DpopNonces nonces, Optional<String> nonce, Instant now) {
+        Optional<String> challenge = nonces.challenge(nonce, now);
+        assertEquals(nonces.current(now), challenge, "the challenge carries the current nonce");
+        assertTrue(challenge.isPresent());
+    }
+
+    @Test
+    @DisplayName("C-RS-3 the nonce is the same throughout a window and accepted in it; the next window has a new one")
+    void stableWithinWindow() {
+        String nonce = nonces.current(T0).orElseThrow();
+        assertEquals(nonce, nonces.current(T0.plusSeconds(59)).orElseThrow());
+        assertAccepted(nonces, nonce, T0.plusSeconds(30));
+        assertNotEquals(nonce, nonces.current(T0.plusSeconds(60)).orElseThrow());
+    }
+
+    @Test
+    @DisplayName("C-RS-3 the previous window's nonce is still accepted, also by an instance that never saw it")
+    void previousWindowAccepted() {
+        String previous = nonces.current(T0).orElseThrow();
+        Instant next = T0.plus(WINDOW).plusSeconds(59);
+        assertAccepted(nonces, previous, next);
+        assertAccepted(instance(), previous, next);
+    }
+
+    @Test
+    @DisplayName("C-RS-3 a nonce two windows old is refused with the current nonce, by this and by a fresh instance")
+    void twoWindowsOldRefused() {
+        String old = nonces.current(T0).orElseThrow();
+        Instant later = T0.plus(WINDOW.multipliedBy(2));
+        assertRefused(nonces, Optional.of(old), later);
+        assertRefused(instance(), Optional.of(old), later);
+    }
+
+    @Test
+    @DisplayName("C-RS-3 a random string, an empty value or no nonce at all is refused")
+    void randomStringRefused() {
+        nonces.current(T0);
+        String random = new Secrets(new SecureRandom()).next();
+        assertRefused(nonces, Optional.of(random), T0);
+        assertRefused(nonces, Optional.of(""), T0);
+        assertRefused(nonces, Optional.empty(), T0);
+    }
+
+    @Test
+    @DisplayName("C-RS-3 two instances over the same store agree on each window's nonce and accept each other's")
+    void instancesAgree() {
+        WindowedDpopNonces other = instance();
+        String first = nonces.current(T0).orElseThrow();
+        assertEquals(first, other.current(T0).orElseThrow());
+        assertEquals(first, store.get("dpopnonce#" + T0.getEpochSecond() / 60, T0).orElseThrow().required("nonce"));
+        String second = other.current(T0.plus(WINDOW)).orElseThrow();
+        assertEquals(second, nonces.current(T0.plus(WINDOW)).orElseThrow());
+        assertAccepted(other, first, T0.plusSeconds(10));
+        assertAccepted(nonces, second, T0.plus(WINDOW));
+    }
+
+    @Test
+    @DisplayName("C-RS-3 when two instances race to draw a window's nonce, the first writer's nonce wins for both")
+    void firstWriterWins() {
+        WindowedDpopNonces late = new WindowedDpopNonces(missingFirstRead(), new Secrets(new SecureRandom()), WINDOW);
+        String first = nonces.current(T0).orElseThrow();
+        assertEquals(first, late.current(T0).orElseThrow(), "the late instance read nothing, drew, lost, and took the winner's");
+        assertEquals(first, nonces.current(T0).orElseThrow());
+        assertEquals(first, store.get("dpopnonce#" + T0.getEpochSecond() / 60, T0).orElseThrow().required("nonce"));
+        assertAccepted(late, first, T0);
+    }
+
+    /** The store as an instance sees it that read just before another instance's write: the first read misses. */
+    private ItemStore missingFirstRead() {
+        AtomicBoolean missed = new AtomicBoolean();
+        return new ItemStore() {
+            public Optional<Item> get(String pk, Instant now) {
+                return missed.getAndSet(true) ? store.get(pk, now) : Optional.empty();
+            }
+
+            public void put(Item item) {
+                store.put(item);
+            }
+
+            public boolean putIfAbsent(Item item, Instant now) {
+                return store.putIfAbsent(item, now);
+            }
+
+            public Optional<Item> consume(String pk, Instant now) {
+                return store.consume(pk, now);
+            }
+
+            public Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
+                                         Optional<String> unlessSet, Instant now) {
+                return store.update(pk, set, expected, unlessSet, now);
+            }
+
+            public long increment(String pk, String attribute, Instant expiresAt, Instant now) {
+                return store.increment(pk, attribute, expiresAt, now);
+            }
+
+            public List<Item> list(String prefix) {
+                return store.list(prefix);
+            }
+        };
+    }
+
+    @Test
+    @DisplayName("C-CRY-1 a nonce carries at least 128 random bits and differs from window to window")
+    void nonceEntropy() {
+        String nonce = nonces.current(T0).orElseThrow();
+        assertTrue(nonce.matches("[A-Za-z0-9_-]+"), nonce);
+        assertTrue(Base64.getUrlDecoder().decode(nonce).length >= 16, nonce);
+        assertNotEquals(nonce, nonces.current(T0.plus(WINDOW.multipliedBy(5))).orElseThrow());
+    }
+}
