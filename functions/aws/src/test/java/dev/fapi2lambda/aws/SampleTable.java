@@ -84,9 +84,8 @@ final class SampleTable {
         PushedRequests requests = new PushedRequests(store);
         String interaction = Hashes.sha256Url(SampleEvents.INTERACTION_ID);
         Instant started = AT.minusSeconds(15);
-        if (!requests.start(SampleEvents.REQUEST_URI, interaction, started.plus(Duration.ofMinutes(10)), started)
-                || !requests.record(SampleEvents.REQUEST_URI, interaction,
-                Map.of("csrfHash", Hashes.sha256Url(SampleEvents.CSRF)), started)) {
+        if (!requests.start(SampleEvents.REQUEST_URI, interaction, Hashes.sha256Url(SampleEvents.CSRF),
+                started.plus(Duration.ofMinutes(10)), started)) {
             throw new IllegalStateException("the sample pushed request could not be started");
         }
     }
