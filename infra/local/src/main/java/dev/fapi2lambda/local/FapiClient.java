@@ -156,11 +156,8 @@ public final class FapiClient {
                 .customParameter("nonce", started.nonce().getValue())
                 .codeChallenge(started.verifier(), CodeChallengeMethod.S256).build();
         URI endpoint = parEndpoint();
-        HTTPResponse response = withNonce(() -> {
-            HTTPRequest http = new PushedAuthorizationRequest(endpoint, authentication(), request).toHTTPRequest();
-            prove(http, "POST", endpoint, null);
-            return http;
-        });
+        HTTPResponse response = withNonce(new PushedAuthorizationRequest(endpoint, authentication(), request).toHTTPRequest(),
+                http -> prove(http, "POST", endpoint, null));
         PushedAuthorizationResponse par = PushedAuthorizationResponse.parse(response);
         if (!par.indicatesSuccess()) {
             throw new IllegalStateException("PAR failed: " + par.toErrorResponse().getErrorObject().toJSONObject());
@@ -233,11 +230,8 @@ public final class FapiClient {
 
     public Tokens token(AuthorizationGrant grant) throws Exception {
         URI endpoint = tokenEndpoint();
-        HTTPResponse response = withNonce(() -> {
-            HTTPRequest http = new TokenRequest(endpoint, authentication(), grant).toHTTPRequest();
-            prove(http, "POST", endpoint, null);
-            return http;
-        });
+        HTTPResponse response = withNonce(new TokenRequest(endpoint, authentication(), grant).toHTTPRequest(),
+                http -> prove(http, "POST", endpoint, null));
         if (response.getStatusCode() != 200) {
             return new Tokens(null, null, null, response);
         }
@@ -250,28 +244,28 @@ public final class FapiClient {
     /** Step 7: userinfo with the DPoP-bound access token and a proof carrying ath. */
     public HTTPResponse userinfo(AccessToken accessToken) throws Exception {
         URI endpoint = userinfoEndpoint();
-        return withNonce(() -> {
-            HTTPRequest http = new UserInfoRequest(endpoint, accessToken).toHTTPRequest();
-            prove(http, "GET", endpoint, accessToken);
-            return http;
-        });
+        return withNonce(new UserInfoRequest(endpoint, accessToken).toHTTPRequest(),
+                http -> prove(http, "GET", endpoint, accessToken));
     }
 
     /** A protected resource (GET), with the DPoP proof (ath, htm, htu, nonce) if this client has a DPoP key. */
     public HTTPResponse resource(URI uri, AccessToken accessToken) throws Exception {
-        return withNonce(() -> {
-            HTTPRequest http = new HTTPRequest(HTTPRequest.Method.GET, uri);
-            http.setAuthorization(accessToken.toAuthorizationHeader());
-            prove(http, "GET", uri, accessToken);
-            return http;
-        });
+        HTTPRequest http = new HTTPRequest(HTTPRequest.Method.GET, uri);
+        http.setAuthorization(accessToken.toAuthorizationHeader());
+        return withNonce(http, h -> prove(h, "GET", uri, accessToken));
     }
 
-    /** Sends; on use_dpop_nonce takes the nonce and sends once more with a fresh proof (RFC 9449 8). */
-    private HTTPResponse withNonce(RequestMaker maker) throws Exception {
-        HTTPResponse response = send(maker.make());
+    /**
+     * Sends; on use_dpop_nonce takes the nonce and sends the same request again with only a fresh
+     * proof (RFC 9449 8): the body, client assertion included, is byte for byte the same, as the
+     * OIDF test suite resends it.
+     */
+    private HTTPResponse withNonce(HTTPRequest http, Prover prover) throws Exception {
+        prover.prove(http);
+        HTTPResponse response = send(http);
         if ((response.getStatusCode() == 400 || response.getStatusCode() == 401) && isNonceError(response)) {
-            response = send(maker.make());
+            prover.prove(http);
+            response = send(http);
         }
         return response;
     }
@@ -352,7 +346,7 @@ public final class FapiClient {
     }
 
     @FunctionalInterface
-    private interface RequestMaker {
-        HTTPRequest make() throws Exception;
+    private interface Prover {
+        void prove(HTTPRequest http) throws Exception;
     }
 }

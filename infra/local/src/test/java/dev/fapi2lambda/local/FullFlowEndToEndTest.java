@@ -28,10 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -193,31 +189,5 @@ class FullFlowEndToEndTest {
         AuthorizationErrorResponse error = response.toErrorResponse();
         assertEquals("access_denied", error.getErrorObject().getCode());
         assertEquals(app.issuer(), response.getIssuer().getValue());
-    }
-
-    @Test
-    @DisplayName("C-TOK-1 50 parallel redemptions of one code: exactly one 200")
-    void fiftyParallelRedemptions() throws Exception {
-        Authorized a = authorize(demoClient());
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                results.add(pool.submit(() -> {
-                    go.await();
-                    return a.client().token(a.code(), a.verifier()).response().getStatusCode();
-                }));
-            }
-            go.countDown();
-            List<Integer> codes = new ArrayList<>();
-            for (Future<Integer> r : results) {
-                codes.add(r.get());
-            }
-            assertEquals(1, codes.stream().filter(c -> c == 200).count(), codes.toString());
-            assertEquals(49, codes.stream().filter(c -> c == 400).count(), codes.toString());
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

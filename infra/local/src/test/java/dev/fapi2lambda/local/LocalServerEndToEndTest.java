@@ -127,6 +127,21 @@ class LocalServerEndToEndTest {
     }
 
     @Test
+    @DisplayName("C-PAR-9 after use_dpop_nonce the byte-identical request with a fresh proof carrying the nonce is accepted")
+    void nonceRetryWithTheSameAssertion() throws Exception {
+        URI endpoint = metadata.getPushedAuthorizationRequestEndpointURI();
+        DefaultDPoPProofFactory proofs = new DefaultDPoPProofFactory(TestKeys.ec(), JWSAlgorithm.ES256);
+        HTTPRequest request = par(assertion(), false);
+        request.setDPoP(proofs.createDPoPJWT("POST", endpoint));
+        HTTPResponse first = client.send(request);
+        assertEquals(400, first.getStatusCode());
+        assertEquals("use_dpop_nonce", ErrorObject.parse(first).getCode());
+        request.setDPoP(proofs.createDPoPJWT("POST", endpoint, new Nonce(first.getHeaderValue("DPoP-Nonce"))));
+        HTTPResponse second = client.send(request);
+        assertEquals(201, second.getStatusCode(), second.getBody());
+    }
+
+    @Test
     @DisplayName("C-PAR-9 a DPoP-required client without a proof or dpop_jkt is refused at PAR")
     void dpopRequiredAtPar() throws Exception {
         HTTPResponse response = client.send(par(assertion(), false));

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Authenticates the client of a PAR or token request. One piece for every endpoint that needs it.
@@ -48,7 +49,38 @@ public final class ClientAuthentication {
         this.trust = trust;
     }
 
+    /**
+     * A client whose credentials verified, with the one-time part still to do: the assertion's jti
+     * is recorded by {@link #commit()} only once the rest of the request is acceptable, so a request
+     * turned away for a DPoP nonce (RFC 9449 8) can be sent again exactly as it was.
+     */
+    public final class Verified {
+        private final Client client;
+        private final Optional<Item> jtiGuard;
+        private final Instant now;
+
+        private Verified(Client client, Optional<Item> jtiGuard, Instant now) {
+            this.client = client;
+            this.jtiGuard = jtiGuard;
+            this.now = now;
+        }
+
+        /** RFC 7523 3 item 7: the assertion's jti is accepted once (a conditional write kept until exp). */
+        public Client commit() {
+            if (jtiGuard.isPresent() && !store.putIfAbsent(jtiGuard.get(), now)) {
+                throw OAuthException.invalidClient("client_assertion jti has already been used");
+            }
+            return client;
+        }
+    }
+
+    /** Verifies and commits at once: for endpoints with no later check that may ask for a retry. */
     public Client authenticate(Request request, Form form) {
+        return verify(request, form).commit();
+    }
+
+    /** Verifies the client's credentials without recording the assertion's jti yet. */
+    public Verified verify(Request request, Form form) {
         Instant now = clock.instant();
         if (request.headers().first("Authorization").isPresent()) {
             // FAPI 2.0 SP 5.3.2.1: no client secrets, so no HTTP Basic either.
@@ -56,7 +88,8 @@ public final class ClientAuthentication {
         }
         if (form.get(Params.CLIENT_ASSERTION).isEmpty()) {
             if (request.clientCertificate().isPresent() && form.get(Params.CLIENT_ID).isPresent()) {
-                return authenticateMtls(request.clientCertificate().get(), form.require(Params.CLIENT_ID), now);
+                return new Verified(authenticateMtls(request.clientCertificate().get(), form.require(Params.CLIENT_ID), now),
+                        Optional.empty(), now);
             }
             throw OAuthException.invalidClient("client authentication is required: private_key_jwt, or mTLS with client_id");
         }
@@ -74,8 +107,7 @@ public final class ClientAuthentication {
         checkSignature(assertion, client);
         checkAudience(assertion);
         Instant exp = checkTimes(claims, now);
-        checkJtiOnce(clientId, claims.getJWTID(), exp, now);
-        return client;
+        return new Verified(client, Optional.of(jtiGuard(clientId, claims.getJWTID(), exp)), now);
     }
 
     /**
@@ -210,14 +242,11 @@ public final class ClientAuthentication {
         return exp.toInstant();
     }
 
-    /** RFC 7523 3 item 7: a jti is accepted once, settled by a conditional write kept until exp. */
-    private void checkJtiOnce(String clientId, String jti, Instant exp, Instant now) {
+    /** RFC 7523 3 item 7: the jti is required; its guard item lives until the assertion's exp. */
+    private static Item jtiGuard(String clientId, String jti, Instant exp) {
         if (jti == null || jti.isEmpty() || jti.length() > MAX_JTI_LENGTH) {
             throw OAuthException.invalidClient("client_assertion jti is required (at most " + MAX_JTI_LENGTH + " characters)");
         }
-        Item guard = Item.of("jti#client#" + clientId + "#" + Hashes.sha256Url(jti)).expiresAt(exp).build();
-        if (!store.putIfAbsent(guard, now)) {
-            throw OAuthException.invalidClient("client_assertion jti has already been used");
-        }
+        return Item.of("jti#client#" + clientId + "#" + Hashes.sha256Url(jti)).expiresAt(exp).build();
     }
 }

@@ -45,10 +45,11 @@ public final class ParEndpoint implements Endpoint {
             throw OAuthException.methodNotAllowed("POST");                       // RFC 9126 2: POST only
         }
         Form form = Form.of(request, config.maxBodyBytes());                       // RFC 9126 2.1: form-encoded
-        Client client = clientAuthentication.authenticate(request, form);          // RFC 9126 2: client auth
+        ClientAuthentication.Verified verified = clientAuthentication.verify(request, form); // RFC 9126 2
         Optional<DpopProof> proof = dpop.validateIfPresent(request,                 // RFC 9449 10: DPoP at PAR
                 DpopProofValidator.Expectation.atAuthorizationServer(
                         config.url(Paths.PAR, request.clientCertificate().isPresent())));
+        Client client = verified.commit();         // the assertion's jti, once the nonce is settled
         AuthorizationRequest checked = checks.check(form, client);                 // RFC 9126 2.1 / FAPI 2.0
         AuthorizationRequest bound = bindDpopKey(checked, proof, client);
         String requestUri = Params.REQUEST_URI_PREFIX + secrets.next();            // >= 128 bits, drawn now

@@ -49,7 +49,7 @@ public final class TokenEndpoint implements Endpoint {
             throw OAuthException.methodNotAllowed("POST");                      // RFC 6749 3.2
         }
         Form form = Form.of(request, config.maxBodyBytes());
-        Client client = clientAuthentication.authenticate(request, form);         // FAPI 2.0 SP 5.3.2.1 item 4
+        ClientAuthentication.Verified verified = clientAuthentication.verify(request, form); // FAPI 2.0 SP 5.3.2.1
         String grantType = form.require("grant_type");
         if (!"authorization_code".equals(grantType) && !"refresh_token".equals(grantType)) {
             // FAPI 2.0 SP 5.3.2.1 item 3: no password grant; no implicit; nothing else is offered.
@@ -58,6 +58,7 @@ public final class TokenEndpoint implements Endpoint {
         Optional<DpopProof> proof = dpop.validateIfPresent(request,             // RFC 9449 5: always honoured
                 DpopProofValidator.Expectation.atAuthorizationServer(
                         config.url(Paths.TOKEN, request.clientCertificate().isPresent())));
+        Client client = verified.commit();        // the assertion's jti, once the DPoP nonce is settled
         Binding binding = Binding.of(client, proof, request.clientCertificate()); // FAPI 2.0 SP 5.3.2.1 item 4
         Map<String, Object> tokens = "authorization_code".equals(grantType)
                 ? codeGrant.redeem(form, client, binding)
