@@ -14,7 +14,7 @@ import java.util.Optional;
  * The authorizer's container state, from its environment: ISSUER, API_AUDIENCE, JWKS_URI (default
  * ISSUER/jwks), RESOURCE_BASE_URL and RESOURCE_MTLS_BASE_URL (the API's public origins, for htu),
  * TABLE_NAME (DPoP replay guard, nonces, revocation), REVOCATION_CHECK (true) and
- * REVOCATION_CACHE_SECONDS (30). It never touches KMS.
+ * REVOCATION_CACHE_SECONDS (5). It never touches KMS.
  */
 final class AuthorizerDefault {
     static final TokenValidator VALIDATOR;
@@ -31,7 +31,7 @@ final class AuthorizerDefault {
             throw new IllegalStateException("the authorizer signs nothing");
         }, clock, new SecureRandom());
         boolean revocation = !"false".equals(env.optional("REVOCATION_CHECK").orElse("true"));
-        Duration cache = Duration.ofSeconds(Long.parseLong(env.optional("REVOCATION_CACHE_SECONDS").orElse("30")));
+        Duration cache = Duration.ofSeconds(Long.parseLong(env.optional("REVOCATION_CACHE_SECONDS").orElse("5")));
         VALIDATOR = components.resourceValidator(verifier, revocation ? Optional.of(cache) : Optional.empty());
         RESOURCE_URL = DpopAuthorizerFunction.resourceUrls(env.require("RESOURCE_BASE_URL"),
                 env.optional("RESOURCE_MTLS_BASE_URL"));

@@ -85,7 +85,9 @@ public final class DpopAuthorizerFunction implements RequestStreamHandler {
         context.put(GatewayResponses.ERROR_DESCRIPTION, e.description());
         context.put(GatewayResponses.WWW_AUTHENTICATE, e.headers().getOrDefault("WWW-Authenticate",
                 "DPoP error=\"" + e.error() + "\""));
-        context.put(GatewayResponses.DPOP_NONCE, e.headers().getOrDefault("DPoP-Nonce", ""));
+        if (e.headers().containsKey("DPoP-Nonce")) {
+            context.put(GatewayResponses.DPOP_NONCE, e.headers().get("DPoP-Nonce"));
+        }
         return context;
     }
 

@@ -115,17 +115,33 @@ public final class DynamoDbItemStore implements ItemStore {
 
     @Override
     public long increment(String pk, String attribute, Instant expiresAt, Instant now) {
-        try {
-            var updated = dynamo.updateItem(r -> r.tableName(table).key(key(pk))
-                    .updateExpression("ADD #c :one")
-                    .conditionExpression("attribute_exists(pk) AND " + LIVE)
-                    .expressionAttributeNames(Map.of("#c", attribute))
-                    .expressionAttributeValues(Map.of(":one", number(1), ":now", number(now.getEpochSecond())))
-                    .returnValues(ReturnValue.UPDATED_NEW));
-            return Long.parseLong(updated.attributes().get(attribute).n());
-        } catch (ConditionalCheckFailedException absentOrExpired) {
-            put(Item.of(pk).put(attribute, 1L).expiresAt(expiresAt).build());
-            return 1;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                // Absent or live: add one atomically (an absent item is created with its expiry).
+                var updated = dynamo.updateItem(r -> r.tableName(table).key(key(pk))
+                        .updateExpression("ADD #c :one SET expiresAt = if_not_exists(expiresAt, :exp)")
+                        .conditionExpression("attribute_not_exists(pk) OR expiresAt > :now")
+                        .expressionAttributeNames(Map.of("#c", attribute))
+                        .expressionAttributeValues(Map.of(":one", number(1), ":now", number(now.getEpochSecond()),
+                                ":exp", number(expiresAt.getEpochSecond())))
+                        .returnValues(ReturnValue.UPDATED_NEW));
+                return Long.parseLong(updated.attributes().get(attribute).n());
+            } catch (ConditionalCheckFailedException expiredLeftover) {
+                try {
+                    // An expired item TTL has not deleted yet: start over at 1, unless someone else just did.
+                    dynamo.updateItem(r -> r.tableName(table).key(key(pk))
+                            .updateExpression("SET #c = :one, expiresAt = :exp")
+                            .conditionExpression("expiresAt <= :now")
+                            .expressionAttributeNames(Map.of("#c", attribute))
+                            .expressionAttributeValues(Map.of(":one", number(1), ":now", number(now.getEpochSecond()),
+                                    ":exp", number(expiresAt.getEpochSecond()))));
+                    return 1;
+                } catch (ConditionalCheckFailedException restartedMeanwhile) {
+                    if (attempt > 2) {
+                        throw restartedMeanwhile;
+                    }
+                }
+            }
         }
     }
 

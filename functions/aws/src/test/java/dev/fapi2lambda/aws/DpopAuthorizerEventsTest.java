@@ -130,7 +130,8 @@ class DpopAuthorizerEventsTest {
         Matcher matcher = ERROR.matcher(challenge);
         assertTrue(matcher.find(), challenge);
         assertEquals(error, matcher.group(1), challenge);
-        assertTrue(ctx.containsKey(GatewayResponses.DPOP_NONCE), ctx.toString());
+        // A nonce travels only with use_dpop_nonce: no empty DPoP-Nonce header otherwise.
+        assertEquals("use_dpop_nonce".equals(error), ctx.containsKey(GatewayResponses.DPOP_NONCE), ctx.toString());
 
         Response response = denied(decision);
         assertEquals(401, response.status());

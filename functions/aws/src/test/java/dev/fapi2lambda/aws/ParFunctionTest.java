@@ -37,11 +37,14 @@ class ParFunctionTest extends FunctionTestSupport {
     }
 
     @Test
-    @DisplayName("C-PAR-8 events/par.json sent twice: the assertion's jti is accepted once (DynamoDB conditional write)")
+    @DisplayName("C-PAR-9 events/par.json sent twice: the replayed request is refused (its DPoP proof jti is used once)")
     void parReplay() throws Exception {
         assertEquals(201L, status(invoke(new ParFunction(components), SampleEvents.read("par.json"))));
         Map<String, Object> second = invoke(new ParFunction(components), SampleEvents.read("par.json"));
-        assertError(second, 401, "invalid_client");
+        // The proof's jti is checked before the assertion's is recorded (so a use_dpop_nonce retry can
+        // resend the same assertion); the assertion jti's single use is proven in ClientAuthenticationTest
+        // and, through the server, in LocalServerEndToEndTest.
+        assertError(second, 400, "invalid_dpop_proof");
     }
 
     @Test

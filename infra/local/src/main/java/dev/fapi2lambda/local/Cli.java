@@ -128,6 +128,8 @@ public final class Cli implements Callable<Integer> {
         String sanUri;
         @Option(names = "--cert-bound", description = "tls_client_certificate_bound_access_tokens: bind tokens to the certificate (RFC 8705 3).")
         boolean certBound;
+        @Option(names = "--resource-server", description = "A resource server: may introspect any token (RFC 7662).")
+        boolean resourceServer;
         @Option(names = "--redirect-uri", required = true, arity = "1..*")
         List<String> redirectUris;
         @Option(names = "--scope", required = true, arity = "1..*")
@@ -154,7 +156,7 @@ public final class Cli implements Callable<Integer> {
                 client = new ClientRegistration(ServerConfig.defaults("https://127.0.0.1").scopesSupported())
                         .validate(new Client(clientId, method, keys(), redirectUris,
                                 new HashSet<>(allScopes), dpopRequired, com.nimbusds.jose.JWSAlgorithm.parse(idTokenAlg),
-                                rule(), certBound));
+                                rule(), certBound, resourceServer));
             } catch (IllegalArgumentException | java.text.ParseException | java.security.GeneralSecurityException
                      | com.nimbusds.jose.JOSEException e) {
                 System.err.println("error: " + e.getMessage());
@@ -221,6 +223,7 @@ public final class Cli implements Callable<Integer> {
             try (var o = Files.newOutputStream(out)) {
                 store.store(o, LocalTls.PASSWORD);
             }
+            StateDir.ownerOnly(out);
             Path pem = out.resolveSibling(out.getFileName() + ".pem");
             Files.writeString(pem, LocalTls.pem(store.getCertificate("client")));
             System.out.println("issued " + subjectDn + " -> " + out + " (password fapi2-local), certificate " + pem);

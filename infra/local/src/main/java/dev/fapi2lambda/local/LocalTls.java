@@ -178,6 +178,7 @@ final class LocalTls {
         try (OutputStream out = Files.newOutputStream(keystore)) {
             store.store(out, PASSWORD);
         }
+        StateDir.ownerOnly(keystore);
         StringWriter pem = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
             writer.writeObject(ca);

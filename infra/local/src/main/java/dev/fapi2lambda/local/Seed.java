@@ -69,6 +69,7 @@ final class Seed {
             try (var out = Files.newOutputStream(mtlsKeyStore)) {
                 tls.issueClientCertificate(DEMO_MTLS_SUBJECT, java.time.Duration.ofDays(397)).store(out, LocalTls.PASSWORD);
             }
+            StateDir.ownerOnly(mtlsKeyStore);
         }
         if (clients.find(DEMO_MTLS_CLIENT_ID, clock.instant()).isEmpty()) {
             clients.save(new ClientRegistration(config.scopesSupported()).validate(new Client(DEMO_MTLS_CLIENT_ID,

@@ -31,10 +31,15 @@ final class StateDir {
     void writeSecret(String name, String content) throws IOException {
         Path file = file(name);
         Files.writeString(file, content);
+        ownerOnly(file);
+    }
+
+    /** Makes a file readable by its owner only (keys, key stores). */
+    static void ownerOnly(Path file) throws IOException {
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException notPosix) {
-            // Windows: as above.
+            // Windows: the file keeps its inherited permissions.
         }
     }
 }

@@ -59,8 +59,25 @@ public final class AuthorizeEndpoint implements Endpoint {
         }
     }
 
+    /** Every answer of the authorization endpoint, errors included, carries the page security headers (C-TLS-3). */
     @Override
     public Response handle(Request request) {
+        Response response;
+        try {
+            response = respond(request);
+        } catch (OAuthException e) {
+            response = dev.fapi2lambda.core.error.ErrorResponses.render(e);
+        }
+        Response secured = response;
+        for (Map.Entry<String, String> header : Pages.securityHeaders(null, "'self'").entrySet()) {
+            if (secured.header(header.getKey()) == null) {
+                secured = secured.withHeader(header.getKey(), header.getValue());
+            }
+        }
+        return secured;
+    }
+
+    private Response respond(Request request) {
         boolean post = request.isPost();
         if (!post && !"GET".equals(request.method())) {
             throw OAuthException.methodNotAllowed("GET, POST");
@@ -144,36 +161,38 @@ public final class AuthorizeEndpoint implements Endpoint {
         return withCookies(page, setCookies);
     }
 
-    /** POST from the login or consent form: same browser, a fresh CSRF token, then the step. */
+    /**
+     * POST from the login or consent form: same browser, and the CSRF token spent by a conditional
+     * swap for the next page's token, so a token works once (parallel posts of one form: one wins).
+     */
     private Response submit(Request request, Map<String, String> form, Trusted t, Instant now) {
         String csrf = form.getOrDefault("csrf", "");
-        boolean csrfOk = t.pushed().csrfHash().map(h -> Hashes.constantTimeEquals(h, Hashes.sha256Url(csrf))).orElse(false);
-        if (!sameBrowser(request, t) || !csrfOk) {
+        String next = secrets.next();
+        if (!sameBrowser(request, t) || t.pushed().csrfHash().isEmpty() || !pushedRequests.swapCsrf(t.requestUri(),
+                t.pushed().interactionHash().orElseThrow(), Hashes.sha256Url(csrf), Hashes.sha256Url(next), now)) {
             return Pages.error("This form has expired or was not sent from this site. Return to the application and start again.");
         }
         String interactionHash = t.pushed().interactionHash().orElseThrow();
         return switch (form.getOrDefault("step", "")) {
-            case "login" -> login(form, t, interactionHash, now);
+            case "login" -> login(form, t, interactionHash, next, now);
             case "consent" -> consent(request, form, t, now);
             default -> Pages.error("Unknown step.");
         };
     }
 
-    private Response login(Map<String, String> form, Trusted t, String interactionHash, Instant now) {
+    private Response login(Map<String, String> form, Trusted t, String interactionHash, String csrf, Instant now) {
         String username = form.getOrDefault("username", "");
         String password = form.getOrDefault("password", "");
         LoginCheck.Outcome outcome = username.isEmpty() || password.isEmpty()
                 ? new LoginCheck.Outcome.Failure() : loginCheck.check(username, password, now);
-        String csrf = secrets.next();
         if (outcome instanceof LoginCheck.Outcome.Success success) {
             String subject = success.user().username();
             pushedRequests.record(t.requestUri(), interactionHash, Map.of("subject", subject,
-                    "authTime", now.getEpochSecond(), "csrfHash", Hashes.sha256Url(csrf)), now);
+                    "authTime", now.getEpochSecond()), now);
             String sessionCookie = sessions.start(subject, now, now);
             return withCookies(Pages.consent(t.client().clientId(), t.request().scopes(), t.requestUri(), csrf, subject,
                     formAction(t)), List.of(sessionCookie));
         }
-        pushedRequests.record(t.requestUri(), interactionHash, Map.of("csrfHash", Hashes.sha256Url(csrf)), now);
         String message = outcome instanceof LoginCheck.Outcome.Throttled
                 ? "Too many failed sign-in attempts. Try again later." : "Invalid username or password.";
         return Pages.login(t.client().clientId(), t.requestUri(), csrf, message, formAction(t));

@@ -43,8 +43,10 @@ final class LoginCheck {
 
     Outcome check(String username, String password, Instant now) {
         String throttleKey = "loginfail#" + Hashes.sha256Url(username.toLowerCase(Locale.ROOT));
-        long failures = store.get(throttleKey, now).flatMap(i -> i.number("count")).orElse(0L);
-        if (failures >= MAX_FAILURES) {
+        // Reserve the attempt atomically before the slow hash, so parallel attempts cannot all pass a
+        // count read earlier; a success clears the count.
+        long attempts = store.increment(throttleKey, "count", now.plus(THROTTLE_WINDOW), now);
+        if (attempts > MAX_FAILURES) {
             return new Outcome.Throttled();
         }
         Optional<User> user = users.find(username, now);
@@ -52,9 +54,9 @@ final class LoginCheck {
         String hash = user.map(User::passwordHash).orElseGet(this::dummyHash);
         boolean matches = hasher.matches(password.toCharArray(), hash);
         if (user.isPresent() && matches) {
+            store.consume(throttleKey, now);
             return new Outcome.Success(user.get());
         }
-        store.increment(throttleKey, "count", now.plus(THROTTLE_WINDOW), now);
         return new Outcome.Failure();
     }
 

@@ -68,6 +68,12 @@ public final class PushedRequests {
                 .isPresent();
     }
 
+    /** Spends a CSRF token: replaces its hash by the next one, only if it is still the current one. */
+    public boolean swapCsrf(String requestUri, String interactionHash, String csrfHash, String nextCsrfHash, Instant now) {
+        return store.update(key(requestUri), Map.of("csrfHash", nextCsrfHash),
+                Map.of("interactionHash", interactionHash, "csrfHash", csrfHash), Optional.empty(), now).isPresent();
+    }
+
     /** Removes the pushed request when the authorization completes; exactly one caller gets it. */
     public Optional<AuthorizationRequest> consume(String requestUri, Instant now) {
         return store.consume(key(requestUri), now).map(PushedRequests::fromItem);

@@ -57,6 +57,11 @@ public final class UserinfoEndpoint implements Endpoint {
         // Token, sender constraint and revocation: the same validator every resource uses.
         ValidatedToken token = validator.validate(request,
                 config.url(Paths.USERINFO, request.clientCertificate().isPresent()));
+        if (!token.scopes().contains("openid")) {
+            // OIDC Core 5.3: userinfo serves OpenID Connect tokens only (least privilege).
+            throw OAuthException.status(403, "insufficient_scope", "userinfo needs a token with the openid scope")
+                    .withHeader("WWW-Authenticate", "DPoP error=\"insufficient_scope\", scope=\"openid\"");
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("sub", token.subject());
         Optional<User> user = users.find(token.subject(), now);

@@ -170,9 +170,12 @@ class AuthorizeEndpointTest {
         for (int i = 0; i < 4; i++) {
             page = login(page, USERNAME, "wrong " + i);
         }
-        assertConsentPage(login(page, USERNAME, PASSWORD));
+        assertConsentPage(login(page, USERNAME, PASSWORD));             // a success clears the count
         Browser other = new Browser(f.authorize);
-        Response fifth = other.submit(other.open(CLIENT_ID, push()), "username", USERNAME, "password", "wrong 4");
+        Response fifth = other.open(CLIENT_ID, push());
+        for (int i = 0; i < 5; i++) {
+            fifth = other.submit(fifth, "username", USERNAME, "password", "wrong again " + i);
+        }
         String invalid = Browser.alert(fifth).orElseThrow();
         Response sixth = other.submit(fifth, "username", USERNAME, "password", PASSWORD);
         assertLoginPage(sixth);
