@@ -1,0 +1,61 @@
+package dev.fapi2lambda.aws;
+
+import com.nimbusds.jose.jwk.JWK;
+import dev.fapi2lambda.core.store.ItemStore;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The benchmarks' way to the sample events' fixed values and table contents (functions/aws test
+ * code: SampleTable is package-private, hence this class in the same package, in infra/bench). A
+ * cold start of {@code events/<name>.json} needs, like functions/aws's SampleEventsTest: the sample
+ * clients and the DPoP nonce of the samples' instant in every table, and per event what it refers to.
+ */
+public final class BenchSamples {
+    private BenchSamples() {
+    }
+
+    public static Instant at() {
+        return SampleEvents.AT;
+    }
+
+    public static String issuer() {
+        return SampleEvents.ISSUER;
+    }
+
+    public static String mtlsBaseUrl() {
+        return SampleEvents.MTLS_BASE_URL;
+    }
+
+    /** The sample server keys (RSA 2048 PS256, P-256 ES256): the keys the sample access tokens are signed with. */
+    public static List<JWK> serverKeys() {
+        return SampleEvents.serverKeys();
+    }
+
+    /** Writes into {@code store} what events/{@code name}.json expects to find (as SampleEventsTest seeds it). */
+    public static void seed(String name, ItemStore store) {
+        SampleTable.clients(store);
+        SampleTable.dpopNonce(store);
+        switch (name) {
+            case "discovery", "oauth-metadata", "jwks", "par", "par-mtls" -> {
+            }
+            case "authorize" -> SampleTable.pushedRequest(store);
+            case "authorize-login" -> {
+                SampleTable.startedRequest(store);
+                SampleTable.user(store);
+            }
+            case "token" -> SampleTable.code(store);
+            case "token-refresh" -> SampleTable.grant(store);
+            case "token-mtls" -> SampleTable.mtlsCode(store);
+            case "userinfo" -> {
+                SampleTable.grant(store);
+                SampleTable.user(store);
+            }
+            case "userinfo-mtls" -> {
+                SampleTable.mtlsGrant(store);
+                SampleTable.user(store);
+            }
+            default -> throw new IllegalArgumentException("no sample seed for " + name);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.fapi2lambda.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * DynamoDB and KMS requests per complete flow, per endpoint: sequential flows through the local
+ * HTTPS front over Components with real SDK clients (DynamoDB Local's server over HTTP, the KMS
+ * protocol server), counted by an ExecutionInterceptor on each client, read between the steps.
+ */
+@Command(name = "aws-calls", mixinStandardHelpOptions = true,
+        description = "DynamoDB and KMS requests per complete flow, per endpoint (SDK ExecutionInterceptor).")
+final class AwsCalls implements Callable<Integer> {
+    static final int DYNAMO_TARGET = 10;
+    static final int KMS_SIGN_TARGET = 2;
+
+    @Option(names = "--flows", description = "sequential complete flows (default ${DEFAULT-VALUE})")
+    int flows = 20;
+
+    @Option(names = "--out", description = "result JSON (default: target/bench-results/aws-calls.json)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        String jdk = BenchHome.thisJdk();
+        Map<String, Object> result = Results.header("aws-calls", jdk);
+        List<Map<String, Map<String, Long>>> perFlow = new ArrayList<>();
+        List<Map<String, Map<String, Long>>> itemsPerFlow = new ArrayList<>();
+        List<Map<String, Map<String, Long>>> httpPerFlow = new ArrayList<>();
+        Map<String, Long> startup;
+        int errors = 0;
+        try (Backend server = Backend.start("aws", BenchHome.target().resolve("bench-work").resolve("aws-calls"))) {
+            System.out.println("AWS requests per flow on " + jdk + "; " + server.describe());
+            result.put("backend", server.describe());
+            startup = server.counter.attempts();
+            for (int i = 0; i < flows; i++) {
+                Map<String, Map<String, Long>> steps = new LinkedHashMap<>();
+                Map<String, Map<String, Long>> items = new LinkedHashMap<>();
+                Map<String, Map<String, Long>> http = new LinkedHashMap<>();
+                List<Map<String, Long>> last = new ArrayList<>(List.of(server.counter.attempts(), server.counter.items(),
+                        server.server.httpRequests().get()));
+                Flows.Result r = Flows.run(server.server, step -> {
+                    List<Map<String, Long>> now = List.of(server.counter.attempts(), server.counter.items(),
+                            server.server.httpRequests().get());
+                    steps.put(step, CallCounter.diff(now.get(0), last.get(0)));
+                    items.put(step, CallCounter.diff(now.get(1), last.get(1)));
+                    http.put(step, CallCounter.diff(now.get(2), last.get(2)));
+                    for (int j = 0; j < 3; j++) {
+                        last.set(j, now.get(j));
+                    }
+                });
+                if (!r.ok()) {
+                    errors++;
+                    System.err.println("flow " + (i + 1) + " failed at " + r.failedStep() + ": " + r.error());
+                    continue;
+                }
+                perFlow.add(steps);
+                itemsPerFlow.add(items);
+                httpPerFlow.add(http);
+            }
+        }
+        result.put("startupRequests", startup);
+        result.put("flows", perFlow.size());
+        result.put("errors", errors);
+        if (perFlow.isEmpty()) {
+            Results.write(out == null ? Results.defaultOut("aws-calls") : out, result);
+            return 1;
+        }
+
+        System.out.println();
+        System.out.println("AWS requests (HTTP requests sent by the SDK clients, retries included) — JDK: " + jdk);
+        System.out.println("container start (Seed + KMS public keys, once per container): " + startup);
+        Map<String, Object> first = describe("first flow (cold DPoP nonce cache)", List.of(perFlow.get(0)),
+                List.of(itemsPerFlow.get(0)), List.of(httpPerFlow.get(0)));
+        int from = perFlow.size() > 1 ? 1 : 0;
+        Map<String, Object> steady = describe("flows " + (from + 1) + ".." + perFlow.size()
+                        + " (steady state; min-max where the flows differ)", perFlow.subList(from, perFlow.size()),
+                itemsPerFlow.subList(from, perFlow.size()), httpPerFlow.subList(from, perFlow.size()));
+        result.put("firstFlow", first);
+        result.put("steadyState", steady);
+        Map<String, Object> totals = totals(perFlow.subList(perFlow.size() > 1 ? 1 : 0, perFlow.size()));
+        result.put("steadyStateTotals", totals);
+        result.put("targets", Map.of("dynamoDbPerFlowAtMost", DYNAMO_TARGET, "kmsSignPerFlowExactly", KMS_SIGN_TARGET));
+        Results.write(out == null ? Results.defaultOut("aws-calls") : out, result);
+        return 0;
+    }
+
+    /** Per step: each operation's count, as one number if every flow agrees or as min-max. */
+    private static Map<String, Object> describe(String title, List<Map<String, Map<String, Long>>> flows,
+                                                List<Map<String, Map<String, Long>>> items,
+                                                List<Map<String, Map<String, Long>>> http) {
+        System.out.println();
+        System.out.println(title);
+        String format = "  %-10s %-9s %-62s %s%n";
+        System.out.printf(format, "step", "DynamoDB", "DynamoDB by operation", "KMS");
+        Map<String, Object> out = new LinkedHashMap<>();
+        long[] dynamoTotal = new long[2];
+        long[] kmsSign = new long[2];
+        for (String step : Flows.STEPS) {
+            TreeSet<String> ops = new TreeSet<>();
+            flows.forEach(f -> ops.addAll(f.getOrDefault(step, Map.of()).keySet()));
+            Map<String, String> counts = new TreeMap<>();
+            for (String op : ops) {
+                long min = flows.stream().mapToLong(f -> f.getOrDefault(step, Map.of()).getOrDefault(op, 0L)).min().orElse(0);
+                long max = flows.stream().mapToLong(f -> f.getOrDefault(step, Map.of()).getOrDefault(op, 0L)).max().orElse(0);
+                counts.put(op, min == max ? String.valueOf(min) : min + "-" + max);
+            }
+            long dMin = flows.stream().mapToLong(f -> sum(f.getOrDefault(step, Map.of()), "DynamoDB")).min().orElse(0);
+            long dMax = flows.stream().mapToLong(f -> sum(f.getOrDefault(step, Map.of()), "DynamoDB")).max().orElse(0);
+            dynamoTotal[0] += dMin;
+            dynamoTotal[1] += dMax;
+            long sMin = flows.stream().mapToLong(f -> f.getOrDefault(step, Map.of()).getOrDefault("KMS.Sign", 0L)).min().orElse(0);
+            long sMax = flows.stream().mapToLong(f -> f.getOrDefault(step, Map.of()).getOrDefault("KMS.Sign", 0L)).max().orElse(0);
+            kmsSign[0] += sMin;
+            kmsSign[1] += sMax;
+            StringBuilder dynamoOps = new StringBuilder();
+            StringBuilder kmsOps = new StringBuilder();
+            counts.forEach((op, n) -> (op.startsWith("DynamoDB") ? dynamoOps : kmsOps)
+                    .append(op.substring(op.indexOf('.') + 1)).append(' ').append(n).append(", "));
+            System.out.printf(format, step, dMin == dMax ? String.valueOf(dMin) : dMin + "-" + dMax,
+                    trim(dynamoOps), trim(kmsOps));
+            Map<String, String> itemCounts = ranges(items, step);
+            Map<String, String> httpCounts = ranges(http, step);
+            Map<String, Object> stepOut = new LinkedHashMap<>();
+            stepOut.put("requests", counts);
+            stepOut.put("dynamoDbByItem", itemCounts);
+            stepOut.put("http", httpCounts);
+            out.put(step, stepOut);
+            System.out.printf("  %-10s %-9s   items: %s%n", "", "", join(itemCounts));
+            System.out.printf("  %-10s %-9s   HTTP:  %s%n", "", "", join(httpCounts));
+        }
+        String dynamo = dynamoTotal[0] == dynamoTotal[1] ? String.valueOf(dynamoTotal[0]) : dynamoTotal[0] + "-" + dynamoTotal[1];
+        String sign = kmsSign[0] == kmsSign[1] ? String.valueOf(kmsSign[0]) : kmsSign[0] + "-" + kmsSign[1];
+        System.out.printf("  per flow: DynamoDB %s (target <= %d: %s), KMS Sign %s (target exactly %d: %s)%n", dynamo,
+                DYNAMO_TARGET, dynamoTotal[1] <= DYNAMO_TARGET ? "met" : "NOT met", sign, KMS_SIGN_TARGET,
+                kmsSign[0] == KMS_SIGN_TARGET && kmsSign[1] == KMS_SIGN_TARGET ? "met" : "NOT met");
+        return out;
+    }
+
+    /** Each key's count at {@code step}: one number if every flow agrees, else min-max. */
+    private static Map<String, String> ranges(List<Map<String, Map<String, Long>>> flows, String step) {
+        TreeSet<String> keys = new TreeSet<>();
+        flows.forEach(f -> keys.addAll(f.getOrDefault(step, Map.of()).keySet()));
+        Map<String, String> out = new TreeMap<>();
+        for (String key : keys) {
+            long min = flows.stream().mapToLong(f -> f.getOrDefault(step, Map.of()).getOrDefault(key, 0L)).min().orElse(0);
+            long max = flows.stream().mapToLong(f -> f.getOrDefault(step, Map.of()).getOrDefault(key, 0L)).max().orElse(0);
+            out.put(key, min == max ? String.valueOf(min) : min + "-" + max);
+        }
+        return out;
+    }
+
+    private static String join(Map<String, String> counts) {
+        if (counts.isEmpty()) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder();
+        counts.forEach((k, v) -> b.append(k).append(" x").append(v).append(", "));
+        return b.substring(0, b.length() - 2);
+    }
+
+    private static Map<String, Object> totals(List<Map<String, Map<String, Long>>> flows) {
+        List<Double> dynamo = new ArrayList<>();
+        List<Double> sign = new ArrayList<>();
+        for (Map<String, Map<String, Long>> f : flows) {
+            dynamo.add((double) f.values().stream().mapToLong(m -> sum(m, "DynamoDB")).sum());
+            sign.add((double) f.values().stream().mapToLong(m -> m.getOrDefault("KMS.Sign", 0L)).sum());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dynamoDbPerFlow", new Stats(dynamo).summary());
+        m.put("kmsSignPerFlow", new Stats(sign).summary());
+        m.put("dynamoDbTargetMet", new Stats(dynamo).max() <= DYNAMO_TARGET);
+        m.put("kmsSignTargetMet", new Stats(sign).min() == KMS_SIGN_TARGET && new Stats(sign).max() == KMS_SIGN_TARGET);
+        return m;
+    }
+
+    private static long sum(Map<String, Long> counts, String service) {
+        return counts.entrySet().stream().filter(e -> e.getKey().startsWith(service)).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    private static String trim(StringBuilder b) {
+        return b.length() == 0 ? "-" : b.substring(0, b.length() - 2);
+    }
+}

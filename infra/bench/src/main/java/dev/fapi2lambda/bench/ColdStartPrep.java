@@ -1,0 +1,287 @@
+package dev.fapi2lambda.bench;
+
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.fapi2lambda.aws.Components;
+import dev.fapi2lambda.aws.DynamoDbItemStore;
+import dev.fapi2lambda.aws.BenchSamples;
+import dev.fapi2lambda.core.client.AuthMethod;
+import dev.fapi2lambda.core.client.Client;
+import dev.fapi2lambda.core.client.ClientRepository;
+import dev.fapi2lambda.core.config.Paths;
+import dev.fapi2lambda.core.config.ServerConfig;
+import dev.fapi2lambda.core.crypto.Secrets;
+import dev.fapi2lambda.core.dpop.WindowedDpopNonces;
+import dev.fapi2lambda.core.http.Response;
+import dev.fapi2lambda.core.keys.KeyService;
+import dev.fapi2lambda.core.store.Item;
+import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.testing.Browser;
+import dev.fapi2lambda.core.testing.Forms;
+import dev.fapi2lambda.core.testing.Jwts;
+import dev.fapi2lambda.core.user.PasswordHasher;
+import dev.fapi2lambda.core.user.User;
+import dev.fapi2lambda.core.user.UserRepository;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * Everything one cold start needs before its JVM starts: a fresh table on DynamoDB Local (each
+ * sample event's jtis and code are one-time) holding what the event refers to, and the event.
+ * Components mode uses events/<function>.json as they are, seeded as functions/aws's
+ * SampleEventsTest seeds them, with the clock pinned at the samples' instant. Where no sample
+ * exists, and in the default mode (whose clock cannot be pinned), the event is built like the
+ * samples from a real flow run in-process on the same table with the same keys just before: a
+ * pushed request for authorize, a fresh code for token, an access token for userinfo, each with a
+ * fresh client assertion and a DPoP proof carrying the server's nonce.
+ */
+final class ColdStartPrep {
+    static final String ISSUER = "https://as.example.com";
+    static final String MTLS_BASE_URL = "https://mtls.as.example.com";
+    static final String CLIENT_ID = "sample-client";
+    static final String REDIRECT_URI = "https://client.example.com/callback";
+        /** RFC 7636 appendix B: the verifier of the samples' code_challenge. */
+    static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    static final String USERNAME = "alice";
+    static final String PASSWORD = "bench password";
+
+    /** A prepared run: the table, the event file, and the environment the function needs beyond the common one. */
+    record Prepared(String table, Path eventFile, Map<String, String> env, String source) {
+    }
+
+    private final DynamoDbClient dynamo;
+    private final KeyService keys;
+    private final Path keysFile;
+    private final Path sampleKeysFile;
+    private final boolean samples;
+    private final ECKey clientKey;
+    private final ECKey dpopKey;
+    private final Path events;
+    private final Path work;
+    private final SecureRandom random = new SecureRandom();
+    private int tables;
+
+    /**
+     * @param keys     the server keys of every run (and keysFile, the same as a JWK set file), except
+     * @param samples  whether events/*.json are used where they exist (components mode: the clock is
+     *                 pinned at the samples' instant, and userinfo.json gets the sample server keys its
+     *                 access token is signed with)
+     */
+    ColdStartPrep(DynamoDbClient dynamo, KeyService keys, Path keysFile, boolean samples, Path events, Path work)
+            throws Exception {
+        this.dynamo = dynamo;
+        this.keys = keys;
+        this.keysFile = keysFile;
+        this.samples = samples;
+        this.events = events;
+        this.work = work;
+        this.clientKey = resourceKey("/sample-client.jwk");
+        this.dpopKey = resourceKey("/sample-dpop.jwk");
+        Files.createDirectories(work);
+        this.sampleKeysFile = work.resolve("sample-server-keys.jwks");
+        if (samples) {
+            writeKeys(sampleKeysFile, BenchSamples.serverKeys());
+        }
+    }
+
+    private static ECKey resourceKey(String name) throws Exception {
+        try (var in = ColdStartPrep.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is not on the class path (fapi2-aws test-jar)");
+            }
+            return JWK.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)).toECKey();
+        }
+    }
+
+    /**
+     * The table of one run, as template.yaml declares it but without TTL: DynamoDB Local sweeps
+     * expired items by the wall clock within a second, and the sample events' items expired (by the
+     * wall clock) minutes after the samples were made. Correctness never rests on the sweep
+     * (conditions on expiresAt), and TTL costs a request nothing.
+     */
+    private void createTable(String table) {
+        dynamo.createTable(r -> r.tableName(table)
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+    }
+
+    /** Prepares one run of {@code target}. */
+    Prepared prepare(String target) throws Exception {
+        String table = "cs" + (++tables) + "-" + target;
+        createTable(table);
+        ItemStore store = new DynamoDbItemStore(dynamo, table);
+        Path file = work.resolve(table + ".json");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TABLE_NAME", table);
+        env.put("KEYS_FILE", keysFile.toString());
+        String source;
+        Path sample = events.resolve(target + ".json");
+        if ("baseline".equals(target)) {
+            store.put(Item.of("baseline").put("value", "x").build());
+            Files.copy(events.resolve("discovery.json"), file);
+            source = "events/discovery.json (read, not parsed)";
+        } else if ((samples || "discovery".equals(target) || "jwks".equals(target)) && Files.exists(sample)) {
+            BenchSamples.seed(target, store);
+            Files.copy(sample, file);
+            if (samples) {
+                env.put("FIXED_CLOCK", BenchSamples.at().toString());
+            }
+            if ("userinfo".equals(target)) {
+                env.put("KEYS_FILE", sampleKeysFile.toString());
+            }
+            source = "events/" + target + ".json, table seeded as functions/aws's SampleEventsTest seeds it, clock at "
+                    + BenchSamples.at();
+        } else {
+            source = generate(target, store, file);
+        }
+        return new Prepared(table, file, env, source);
+    }
+
+    /** An event built like the samples, from a real flow run in-process on the table just before. */
+    private String generate(String target, ItemStore store, Path file) throws Exception {
+        switch (target) {
+            case "discovery", "jwks" -> {
+                Files.writeString(file, Events.get(target.equals("jwks") ? Paths.JWKS : Paths.OPENID_CONFIGURATION,
+                        Map.of("Accept", "application/json"), Map.of()).toEventJson());
+                return "built: GET " + target;
+            }
+            case "par" -> {
+                registerClient(store);
+                Instant now = Instant.now();
+                Files.writeString(file, parEvent(now, nonce(store, now)).toEventJson());
+                return "built: PAR with assertion and DPoP proof with the server nonce";
+            }
+            case "authorize" -> {
+                Components components = seed(store);
+                String requestUri = push(components, store);
+                Files.writeString(file, Events.get(Paths.AUTHORIZE, Map.of("Accept", "text/html"),
+                        Forms.params("client_id", CLIENT_ID, "request_uri", requestUri)).toEventJson());
+                return "built: GET /authorize of a fresh pushed request (login page)";
+            }
+            case "token" -> {
+                Components components = seed(store);
+                String code = code(components, store);
+                Files.writeString(file, tokenEvent(code, store).toEventJson());
+                return "built: code redemption with assertion and DPoP proof with the server nonce";
+            }
+            case "userinfo" -> {
+                Components components = seed(store);
+                String code = code(components, store);
+                Response tokens = components.token().handle(tokenEvent(code, store).toRequest());
+                expect(200, tokens, "token");
+                String accessToken = (String) JSONObjectUtils.parse(tokens.body()).get("access_token");
+                Files.writeString(file, userinfoEvent(accessToken, store).toEventJson());
+                return "built: GET /userinfo with a DPoP-bound access token and a proof with ath and the server nonce";
+            }
+            default -> throw new IllegalArgumentException("unknown target " + target);
+        }
+    }
+
+    private void registerClient(ItemStore store) {
+        new ClientRepository(store).save(new Client(CLIENT_ID, AuthMethod.PRIVATE_KEY_JWT,
+                new JWKSet(clientKey.toPublicJWK()), List.of(REDIRECT_URI), Set.of("openid", "accounts"), true));
+    }
+
+    /** The client, a user (1,000 PBKDF2 iterations: only the preparation logs in) and the parent's components. */
+    private Components seed(ItemStore store) {
+        registerClient(store);
+        new UserRepository(store).save(new User(USERNAME, new PasswordHasher(random, 1000).hash(PASSWORD.toCharArray()),
+                Map.of("name", "Alice Example", "email", "alice@example.com", "email_verified", "true")));
+        return new Components(config(), () -> store, () -> keys, Clock.systemUTC(), random);
+    }
+
+    /** The deployment of the samples: their issuer and mTLS host, DPoP nonces on. */
+    static ServerConfig config() {
+        return ServerConfig.defaults(ISSUER).withMtls(MTLS_BASE_URL);
+    }
+
+    private String nonce(ItemStore store, Instant now) {
+        return new WindowedDpopNonces(store, new Secrets(random), ServerConfig.defaults(ISSUER).dpopNonceWindow())
+                .current(now).orElseThrow();
+    }
+
+    private Events parEvent(Instant now, String nonce) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("client_id", CLIENT_ID);
+        params.put("response_type", "code");
+        params.put("redirect_uri", REDIRECT_URI);
+        params.put("scope", "openid accounts");
+        params.put("code_challenge", CHALLENGE);
+        params.put("code_challenge_method", "S256");
+        params.put("state", "af0ifjsldkj");
+        params.put("nonce", "n-0S6_WzA2Mj");
+        params.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+        params.put("client_assertion", Jwts.clientAssertion(clientKey, CLIENT_ID, ISSUER, now));
+        String proof = Jwts.dpopProof(dpopKey, "POST", ISSUER + Paths.PAR, now, c -> c.claim("nonce", nonce));
+        return Events.post(Paths.PAR, Map.of("DPoP", proof), Forms.of(params));
+    }
+
+    private String push(Components components, ItemStore store) throws Exception {
+        Instant now = Instant.now();
+        Response response = components.par().handle(parEvent(now, nonce(store, now)).toRequest());
+        expect(201, response, "PAR");
+        return (String) JSONObjectUtils.parse(response.body()).get("request_uri");
+    }
+
+    private String code(Components components, ItemStore store) throws Exception {
+        String requestUri = push(components, store);
+        Browser browser = new Browser(components.authorize());
+        Response page = browser.open(CLIENT_ID, requestUri);
+        page = browser.submit(page, "username", USERNAME, "password", PASSWORD);
+        Response done = browser.submit(page, "decision", "allow");
+        expect(303, done, "consent");
+        return Browser.redirectParams(done).get("code");
+    }
+
+    private Events tokenEvent(String code, ItemStore store) {
+        Instant now = Instant.now();
+        Map<String, String> form = Forms.params("grant_type", "authorization_code", "code", code,
+                "redirect_uri", REDIRECT_URI, "code_verifier", VERIFIER,
+                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion", Jwts.clientAssertion(clientKey, CLIENT_ID, ISSUER, now));
+        String nonce = nonce(store, now);
+        String proof = Jwts.dpopProof(dpopKey, "POST", ISSUER + Paths.TOKEN, now, c -> c.claim("nonce", nonce));
+        return Events.post(Paths.TOKEN, Map.of("DPoP", proof), Forms.of(form));
+    }
+
+    private Events userinfoEvent(String accessToken, ItemStore store) throws Exception {
+        Instant now = Instant.now();
+        String nonce = nonce(store, now);
+        String ath = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII)));
+        String proof = Jwts.dpopProof(dpopKey, "GET", ISSUER + Paths.USERINFO, now,
+                c -> c.claim("nonce", nonce).claim("ath", ath));
+        return Events.get(Paths.USERINFO, Map.of("Authorization", "DPoP " + accessToken, "DPoP", proof), Map.of());
+    }
+
+    private static void expect(int status, Response response, String step) {
+        if (response.status() != status) {
+            throw new IllegalStateException("preparing the event: " + step + " answered " + response.status() + " "
+                    + response.body());
+        }
+    }
+
+    /** Writes a JWK set file the child's local key service reads. */
+    static void writeKeys(Path file, List<? extends JWK> keys) throws IOException {
+        Files.writeString(file, new JWKSet(List.copyOf(keys)).toString(false));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.fapi2lambda.bench.child;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.fapi2lambda.aws.AuthorizeFunction;
+import dev.fapi2lambda.aws.Components;
+import dev.fapi2lambda.aws.DiscoveryFunction;
+import dev.fapi2lambda.aws.DynamoDbItemStore;
+import dev.fapi2lambda.aws.Environment;
+import dev.fapi2lambda.aws.JwksFunction;
+import dev.fapi2lambda.aws.ParFunction;
+import dev.fapi2lambda.aws.TokenFunction;
+import dev.fapi2lambda.aws.UserinfoFunction;
+import dev.fapi2lambda.core.keys.JwkKeyService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The function under test, built as the launcher's mode says. */
+final class Handlers {
+    private Handlers() {
+    }
+
+    /**
+     * The *Function's Components constructor, with the parts built as Environment builds them
+     * (lazily, on first use), except: DynamoDB at DYNAMODB_ENDPOINT (endpointOverride) and the local
+     * key service over the JWK set in KEYS_FILE. FIXED_CLOCK (an instant) pins the clock, for sample
+     * events signed at a fixed time.
+     */
+    static RequestStreamHandler fromComponents(String target) {
+        Environment env = Environment.system();
+        URI endpoint = URI.create(System.getenv("DYNAMODB_ENDPOINT"));
+        String table = System.getenv("TABLE_NAME");
+        Path keysFile = Path.of(System.getenv("KEYS_FILE"));
+        String fixed = System.getenv("FIXED_CLOCK");
+        Clock clock = fixed == null ? Clock.systemUTC() : Clock.fixed(Instant.parse(fixed), ZoneOffset.UTC);
+        Components components = new Components(env.serverConfig(),
+                () -> new DynamoDbItemStore(DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                        .endpointOverride(endpoint).build(), table),
+                () -> {
+                    try {
+                        return new JwkKeyService(JWKSet.parse(Files.readString(keysFile)).getKeys());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } catch (java.text.ParseException e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                clock, new SecureRandom(), env.certificateTrust());
+        return switch (target) {
+            case "discovery" -> new DiscoveryFunction(components);
+            case "jwks" -> new JwksFunction(components);
+            case "par" -> new ParFunction(components);
+            case "authorize" -> new AuthorizeFunction(components);
+            case "token" -> new TokenFunction(components);
+            case "userinfo" -> new UserinfoFunction(components);
+            default -> throw new IllegalArgumentException("unknown function " + target);
+        };
+    }
+
+    /**
+     * The no-argument constructor Lambda calls: Components from the environment (DynamoDB and KMS
+     * clients as deployed; AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_KMS point them here).
+     */
+    static RequestStreamHandler byDefault(String target) {
+        return switch (target) {
+            case "discovery" -> new DiscoveryFunction();
+            case "jwks" -> new JwksFunction();
+            case "par" -> new ParFunction();
+            case "authorize" -> new AuthorizeFunction();
+            case "token" -> new TokenFunction();
+            case "userinfo" -> new UserinfoFunction();
+            default -> throw new IllegalArgumentException("unknown function " + target);
+        };
+    }
+}
