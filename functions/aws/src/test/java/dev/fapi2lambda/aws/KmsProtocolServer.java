@@ -35,9 +35,9 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * MessageType DIGEST (ECDSA: NONEwithECDSA, DER output; RSASSA-PSS: a raw PSS signer over the
  * digest, salt 32) and can be told to throttle or to report a key disabled.
  */
-final class KmsProtocolServer implements AutoCloseable {
+public final class KmsProtocolServer implements AutoCloseable {
     /** One key of the server: its id, spec and pair. */
-    record Key(String id, String spec, KeyPair pair) {
+    public record Key(String id, String spec, KeyPair pair) {
     }
 
     final Map<String, Key> keys = new ConcurrentHashMap<>();
@@ -47,13 +47,13 @@ final class KmsProtocolServer implements AutoCloseable {
     volatile String disabledKey;
     private final HttpServer server;
 
-    KmsProtocolServer() throws IOException {
+    public KmsProtocolServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    Key addKey(String id, String spec) throws GeneralSecurityException {
+    public Key addKey(String id, String spec) throws GeneralSecurityException {
         KeyPairGenerator generator;
         if (spec.startsWith("RSA_")) {
             generator = KeyPairGenerator.getInstance("RSA");
@@ -62,17 +62,22 @@ final class KmsProtocolServer implements AutoCloseable {
             generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
         }
-        Key key = new Key(id, spec, generator.generateKeyPair());
+        return addKey(id, spec, generator.generateKeyPair());
+    }
+
+    /** A key of the server with a given pair (e.g. the same keys as a local key file). */
+    public Key addKey(String id, String spec, KeyPair pair) {
+        Key key = new Key(id, spec, pair);
         keys.put(id, key);
         return key;
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** The SDK client of the functions, pointed here with test credentials. */
-    KmsClient client() {
+    public KmsClient client() {
         return KmsKeyService.clientBuilder()
                 .endpointOverride(endpoint())
                 .region(Region.EU_WEST_1)
@@ -80,7 +85,7 @@ final class KmsProtocolServer implements AutoCloseable {
                 .build();
     }
 
-    long signCalls() {
+    public long signCalls() {
         return requests.stream().filter(r -> "Sign".equals(r.get("_op"))).count();
     }
 

@@ -1,5 +1,7 @@
 package dev.fapi2lambda.bench;
 
+import dev.fapi2lambda.aws.KmsProtocolServer;
+
 import dev.fapi2lambda.aws.DynamoDbItemStore;
 import dev.fapi2lambda.aws.KmsKeyService;
 import dev.fapi2lambda.aws.TableSetup;
@@ -21,9 +23,9 @@ final class Backend implements AutoCloseable {
     final BenchServers.Running server;
     final CallCounter counter;
     private final DynamoLocalProcess dynamo;
-    private final KmsServer kms;
+    private final KmsProtocolServer kms;
 
-    private Backend(String name, BenchServers.Running server, CallCounter counter, DynamoLocalProcess dynamo, KmsServer kms) {
+    private Backend(String name, BenchServers.Running server, CallCounter counter, DynamoLocalProcess dynamo, KmsProtocolServer kms) {
         this.name = name;
         this.server = server;
         this.counter = counter;
@@ -43,15 +45,15 @@ final class Backend implements AutoCloseable {
 
     private static Backend aws(Path dir) throws Exception {
         DynamoLocalProcess dynamo = DynamoLocalProcess.start(dir.resolve("dynamodb-local.log"));
-        KmsServer kms = null;
+        KmsProtocolServer kms = null;
         try {
             CallCounter counter = new CallCounter();
             DynamoDbClient client = Sdk.dynamo(dynamo.endpoint(), counter);
             TableSetup.createIfAbsent(client, "fapi2");
-            kms = new KmsServer();
+            kms = new KmsProtocolServer();
             kms.addKey("ps256-key", "RSA_3072");
             kms.addKey("es256-key", "ECC_NIST_P256");
-            KmsServer k = kms;
+            KmsProtocolServer k = kms;
             BenchServers.Running server = BenchServers.withParts(dir.resolve("state"), new DynamoDbItemStore(client, "fapi2"),
                     () -> new KmsKeyService(Sdk.kms(k.endpoint(), counter), "ps256-key", "es256-key", List.of()));
             return new Backend("aws", server, counter, dynamo, kms);

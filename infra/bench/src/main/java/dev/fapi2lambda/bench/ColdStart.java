@@ -1,5 +1,7 @@
 package dev.fapi2lambda.bench;
 
+import dev.fapi2lambda.aws.KmsProtocolServer;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -103,7 +105,7 @@ final class ColdStart implements Callable<Integer> {
         result.put("lambdaDefaultFlags", LAMBDA_DEFAULT_FLAGS);
         result.put("deployedJavaToolOptions", DEPLOYED_TOOL_OPTIONS);
         try (DynamoLocalProcess dynamoLocal = DynamoLocalProcess.start(dir.resolve("dynamodb-local.log"));
-             KmsServer kms = "default".equals(mode) ? new KmsServer() : null) {
+             KmsProtocolServer kms = "default".equals(mode) ? new KmsProtocolServer() : null) {
             DynamoDbClient dynamo = Sdk.dynamo(dynamoLocal.endpoint(), null);
             if (kms != null) {
                 kms.addKey("ps256-key", "RSA_3072", new KeyPair(rsa.toPublicKey(), rsa.toPrivateKey()));
