@@ -1,7 +1,6 @@
 package dev.fapi2lambda.local;
 
 import dev.fapi2lambda.core.client.AuthMethod;
-import dev.fapi2lambda.core.client.Client;
 import dev.fapi2lambda.core.client.ClientRepository;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -73,9 +72,5 @@ final class MtlsTrust implements X509TrustManager {
     @Override
     public X509Certificate[] getAcceptedIssuers() {
         return new X509Certificate[0];
-    }
-
-    static boolean isClient(Client client) {
-        return client.authMethod().isMtls();
     }
 }

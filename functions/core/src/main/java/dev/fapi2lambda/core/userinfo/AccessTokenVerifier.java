@@ -73,10 +73,4 @@ public final class AccessTokenVerifier {
             return Optional.empty();
         }
     }
-
-    /** The DPoP key thumbprint the token is bound to (RFC 9449 6.1), if any. */
-    public static Optional<String> boundJkt(JWTClaimsSet claims) {
-        Object cnf = claims.getClaim("cnf");
-        return cnf instanceof Map<?, ?> map && map.get("jkt") instanceof String jkt ? Optional.of(jkt) : Optional.empty();
-    }
 }
