@@ -76,7 +76,7 @@ public final class Cli implements Callable<Integer> {
             out.println("demo client " + demo.clientId() + " (private_key_jwt, ES256 key " + demo.clientKeyFile()
                     + ", redirect " + demo.redirectUri() + ", DPoP required)");
             out.println("mTLS host   https://" + java.net.URI.create(app.issuer()).getHost() + ":" + app.mtlsPort()
-                    + " (client certificate required; PAR, token, userinfo)");
+                    + " (client certificate required; PAR, token, userinfo, introspection, revocation, /accounts)");
             out.println("demo mTLS   " + demo.mtlsClientId() + " (tls_client_auth, certificate-bound tokens, "
                     + demo.mtlsKeyStore() + ", password fapi2-local)");
             out.println("demo user   " + demo.username() + " / " + demo.password());
