@@ -227,6 +227,12 @@ public final class SampleEvents {
             return this;
         }
 
+        /** A raw body (its Content-Type set by the caller's headers). */
+        Event body(String raw) {
+            this.body = raw;
+            return this;
+        }
+
         Event form(Map<String, String> params) {
             headers.put("Content-Type", "application/x-www-form-urlencoded");
             this.body = Forms.of(params);

@@ -15,6 +15,17 @@ public final class BenchSamples {
     private BenchSamples() {
     }
 
+    /** An API Gateway REST API proxy event shaped exactly as events/*.json (SampleEvents' one builder). */
+    public static String eventJson(String method, String path, java.util.Map<String, String> headers,
+                                   java.util.Map<String, String> query, String body, String requestId) {
+        SampleEvents.Event event = new SampleEvents.Event(method, path).body(body);
+        headers.forEach(event::header);
+        if (!query.isEmpty()) {
+            event.query(query);
+        }
+        return event.json(requestId);
+    }
+
     public static Instant at() {
         return SampleEvents.AT;
     }

@@ -1,6 +1,5 @@
 package dev.fapi2lambda.bench;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.fapi2lambda.core.http.Headers;
 import dev.fapi2lambda.core.http.Request;
 import java.nio.charset.StandardCharsets;
@@ -35,52 +34,9 @@ record Events(String method, String path, Map<String, String> headers, Map<Strin
                 Optional.empty(), "bench-request");
     }
 
-    /** The event JSON, as functions/aws's SampleEvents writes events/*.json. */
+    /** The event JSON, built by functions/aws's SampleEvents, which writes events/*.json. */
     String toEventJson() {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("resource", path);
-        event.put("path", path);
-        event.put("httpMethod", method);
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("Host", "as.example.com");
-        h.put("User-Agent", "sample-client/1.0");
-        h.put("X-Forwarded-For", "203.0.113.10");
-        h.put("X-Forwarded-Proto", "https");
-        h.putAll(headers);
-        event.put("headers", h);
-        Map<String, Object> mh = new LinkedHashMap<>();
-        h.forEach((k, v) -> mh.put(k, List.of(v)));
-        event.put("multiValueHeaders", mh);
-        if (query.isEmpty()) {
-            event.put("queryStringParameters", null);
-            event.put("multiValueQueryStringParameters", null);
-        } else {
-            event.put("queryStringParameters", new LinkedHashMap<>(query));
-            Map<String, Object> mq = new LinkedHashMap<>();
-            query.forEach((k, v) -> mq.put(k, List.of(v)));
-            event.put("multiValueQueryStringParameters", mq);
-        }
-        event.put("pathParameters", null);
-        event.put("stageVariables", null);
-        Map<String, Object> identity = new LinkedHashMap<>();
-        identity.put("sourceIp", "203.0.113.10");
-        identity.put("userAgent", "sample-client/1.0");
-        identity.put("clientCert", null);
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("accountId", "123456789012");
-        context.put("apiId", "a1b2c3d4e5");
-        context.put("domainName", "as.example.com");
-        context.put("httpMethod", method);
-        context.put("path", path);
-        context.put("protocol", "HTTP/1.1");
-        context.put("requestId", java.util.UUID.randomUUID().toString());
-        context.put("requestTimeEpoch", System.currentTimeMillis());
-        context.put("resourcePath", path);
-        context.put("stage", "prod");
-        context.put("identity", identity);
-        event.put("requestContext", context);
-        event.put("body", body);
-        event.put("isBase64Encoded", false);
-        return JSONObjectUtils.toJSONString(event);
+        return dev.fapi2lambda.aws.BenchSamples.eventJson(method, path, headers, query, body,
+                java.util.UUID.randomUUID().toString());
     }
 }
