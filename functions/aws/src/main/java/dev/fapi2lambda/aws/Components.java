@@ -110,8 +110,8 @@ public final class Components {
 
     public Endpoint authorize() {
         ItemStore items = store.get();
-        return new AuthorizeEndpoint(config, clients.get(), new PushedRequests(items),
-                new UserRepository(items), items, new AuthorizationCodes(items, secrets), secrets, clock);
+        return new AuthorizeEndpoint(config, clients.get(), new PushedRequests(items), items,
+                new AuthorizationCodes(items, secrets), secrets, clock);
     }
 
     public Endpoint token() {
@@ -124,7 +124,7 @@ public final class Components {
     }
 
     public Endpoint userinfo() {
-        return new UserinfoEndpoint(config, tokenValidator(Duration.ZERO), nonces.get(), new UserRepository(store.get()), clock);
+        return new UserinfoEndpoint(config, tokenValidator(Duration.ZERO), nonces.get(), clock);
     }
 
     /** RFC 7662 introspection. */

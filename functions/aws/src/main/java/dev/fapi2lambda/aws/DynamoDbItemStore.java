@@ -3,19 +3,28 @@ package dev.fapi2lambda.aws;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
 import java.time.Instant;
+import dev.fapi2lambda.core.store.Change;
+import dev.fapi2lambda.core.store.Write;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The store port on one DynamoDB table (DESIGN.md 3). Every condition that decides a one-time
@@ -110,6 +119,124 @@ public final class DynamoDbItemStore implements ItemStore {
             return Optional.of(fromDynamo(updated.attributes()));
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<Item> change(Change change, Instant now) {
+        Expression e = Expression.of(change, now);
+        try {
+            var updated = dynamo.updateItem(r -> r.tableName(table).key(key(change.pk()))
+                    .updateExpression(e.update())
+                    .conditionExpression(e.condition())
+                    .expressionAttributeNames(e.names())
+                    .expressionAttributeValues(e.values())
+                    .returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(fromDynamo(updated.attributes()));
+        } catch (ConditionalCheckFailedException failed) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public OptionalInt transact(List<Write> writes, Instant now) {
+        List<TransactWriteItem> items = new ArrayList<>();
+        for (Write w : writes) {
+            if (w instanceof Write.Put p) {
+                items.add(TransactWriteItem.builder().put(b -> b.tableName(table).item(toDynamo(p.item()))).build());
+            } else if (w instanceof Write.PutIfAbsent p) {
+                items.add(TransactWriteItem.builder().put(b -> b.tableName(table).item(toDynamo(p.item()))
+                        .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now")
+                        .expressionAttributeValues(Map.of(":now", number(now.getEpochSecond())))).build());
+            } else {
+                Change c = ((Write.Apply) w).change();
+                Expression e = Expression.of(c, now);
+                items.add(TransactWriteItem.builder().update(b -> b.tableName(table).key(key(c.pk()))
+                        .updateExpression(e.update()).conditionExpression(e.condition())
+                        .expressionAttributeNames(e.names()).expressionAttributeValues(e.values())).build());
+            }
+        }
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(items));
+            return OptionalInt.empty();
+        } catch (TransactionCanceledException cancelled) {
+            List<CancellationReason> reasons = cancelled.cancellationReasons();
+            for (int i = 0; i < reasons.size(); i++) {
+                String code = reasons.get(i).code();
+                // A failed condition, or a concurrent transaction on the same item: this write lost.
+                if ("ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code)) {
+                    return OptionalInt.of(i);
+                }
+            }
+            throw cancelled;   // throttling, validation, capacity: not a decision, an error
+        }
+    }
+
+    @Override
+    public Map<String, Item> getAll(Collection<String> pks, Instant now) {
+        Map<String, Item> found = new HashMap<>();
+        if (pks.isEmpty()) {
+            return found;
+        }
+        List<Map<String, AttributeValue>> keys = pks.stream().distinct().map(DynamoDbItemStore::key).toList();
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        for (int attempt = 0; !request.isEmpty(); attempt++) {
+            if (attempt == 5) {
+                throw new IllegalStateException("BatchGetItem left keys unprocessed after 5 attempts");
+            }
+            Map<String, KeysAndAttributes> pending = request;
+            BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(pending));
+            response.responses().getOrDefault(table, List.of()).stream().map(DynamoDbItemStore::fromDynamo)
+                    .filter(item -> item.isLive(now)).forEach(item -> found.put(item.pk(), item));
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return found;
+    }
+
+    /** A change as DynamoDB expressions; the condition always includes "exists and live". */
+    private record Expression(String update, String condition, Map<String, String> names,
+                              Map<String, AttributeValue> values) {
+        static Expression of(Change c, Instant now) {
+            Map<String, String> names = new HashMap<>();
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":now", number(now.getEpochSecond()));
+            List<String> sets = new ArrayList<>();
+            List<String> adds = new ArrayList<>();
+            List<String> removes = new ArrayList<>();
+            StringBuilder condition = new StringBuilder("attribute_exists(pk) AND " + LIVE);
+            int[] n = {0};
+            java.util.function.Function<String, String> name = a -> {
+                String placeholder = "#a" + n[0]++;
+                names.put(placeholder, a);
+                return placeholder;
+            };
+            java.util.function.Function<Object, String> value = v -> {
+                String placeholder = ":v" + n[0]++;
+                values.put(placeholder, toDynamo(v));
+                return placeholder;
+            };
+            c.set().forEach((a, v) -> sets.add(name.apply(a) + " = " + value.apply(v)));
+            c.add().forEach((a, v) -> adds.add(name.apply(a) + " " + value.apply(v)));
+            c.remove().forEach(a -> removes.add(name.apply(a)));
+            c.expected().forEach((a, v) -> condition.append(" AND ").append(name.apply(a)).append(" = ").append(value.apply(v)));
+            c.present().forEach(a -> condition.append(" AND attribute_exists(").append(name.apply(a)).append(')'));
+            c.absent().forEach(a -> condition.append(" AND attribute_not_exists(").append(name.apply(a)).append(')'));
+            c.below().forEach((a, v) -> {
+                String attr = name.apply(a);
+                condition.append(" AND (attribute_not_exists(").append(attr).append(") OR ").append(attr).append(" < ")
+                        .append(value.apply(v)).append(')');
+            });
+            StringBuilder update = new StringBuilder();
+            if (!sets.isEmpty()) {
+                update.append("SET ").append(String.join(", ", sets));
+            }
+            if (!adds.isEmpty()) {
+                update.append(update.length() > 0 ? " " : "").append("ADD ").append(String.join(", ", adds));
+            }
+            if (!removes.isEmpty()) {
+                update.append(update.length() > 0 ? " " : "").append("REMOVE ").append(String.join(", ", removes));
+            }
+            return new Expression(update.toString(), condition.toString(), names, values);
         }
     }
 

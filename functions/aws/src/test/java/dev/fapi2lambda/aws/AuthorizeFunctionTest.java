@@ -7,6 +7,7 @@ import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.store.Item;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -77,7 +78,9 @@ class AuthorizeFunctionTest extends FunctionTestSupport {
                 withBody(event, body.replace("password=correct+horse+battery+staple", "password=wrong")));
         assertPage(response, 200, "Invalid username or password.");
         assertTrue(pushed().string("subject").isEmpty());
-        assertEquals(1, store.list("loginfail#").size());
+        Item user = store.get("user#" + SampleEvents.USERNAME, clock.instant()).orElseThrow();
+        assertEquals(Optional.of(1L), user.number("failures." + clock.instant().getEpochSecond() / 900),
+                "counted on the user's item, in the current 15-minute window");
         assertTrue(store.list("session#").isEmpty());
     }
 

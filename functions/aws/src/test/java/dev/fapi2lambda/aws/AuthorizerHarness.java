@@ -76,7 +76,7 @@ final class AuthorizerHarness {
         Grant grant = new Grant(secrets.next(), CLIENT_ID, SUBJECT, SCOPES, clock.instant().minusSeconds(30),
                 Optional.of(TestKeys.thumbprint(dpopKey)), Optional.empty(), secrets.next(), false,
                 clock.instant().plus(Duration.ofDays(30)));
-        assertEquals(true, grants.create(grant, clock.instant()));
+        assertEquals(java.util.OptionalInt.empty(), store.transact(List.of(grants.create(grant)), clock.instant()));
         return grant;
     }
 

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fapi2lambda.core.store.Change;
 import dev.fapi2lambda.core.store.Item;
+import dev.fapi2lambda.core.store.Write;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -128,6 +131,92 @@ abstract class DynamoDbItemStoreTest {
                 .scan(r -> r.tableName(store.table())).items().stream()
                 .filter(i -> i.get("pk").s().equals("x#3")).findFirst().orElseThrow();
         assertEquals(Map.of("pk", AttributeValue.fromS("x#3"), "s", AttributeValue.fromS("v")), raw);
+    }
+
+    @Test
+    @DisplayName("change: SET, ADD and REMOVE under expected/present/absent/below conditions, returning the item after")
+    void change() {
+        store.put(Item.of("x#4").put("a", "1").put("gone", "x").put("n", 3L).expiresAt(NOW.plusSeconds(60)).build());
+        Optional<Item> after = store.change(Change.on("x#4").set("b", "2").add("n", 2).add("fresh", 1).remove("gone")
+                .expect("a", "1").present("a").absent("b").below("n", 4).below("fresh", 1).build(), NOW);
+        Item expected = Item.of("x#4").put("a", "1").put("b", "2").put("n", 5L).put("fresh", 1L)
+                .expiresAt(NOW.plusSeconds(60)).build();
+        assertEquals(Optional.of(expected), after);
+        assertEquals(Optional.of(expected), store.get("x#4", NOW));
+        // Each condition that fails refuses the whole change.
+        assertTrue(store.change(Change.on("x#4").set("c", "3").expect("a", "other").build(), NOW).isEmpty());
+        assertTrue(store.change(Change.on("x#4").set("c", "3").present("missing").build(), NOW).isEmpty());
+        assertTrue(store.change(Change.on("x#4").set("c", "3").absent("b").build(), NOW).isEmpty());
+        assertTrue(store.change(Change.on("x#4").set("c", "3").below("n", 5).build(), NOW).isEmpty());
+        assertTrue(store.change(Change.on("x#4").set("c", "3").build(), NOW.plusSeconds(60)).isEmpty(), "expired");
+        assertTrue(store.change(Change.on("x#missing").set("c", "3").build(), NOW).isEmpty(), "never creates");
+        assertTrue(store.get("x#missing", NOW).isEmpty());
+        assertEquals(Optional.of(expected), store.get("x#4", NOW));
+    }
+
+    @Test
+    @DisplayName("change: of 20 concurrent changes guarded by the same condition exactly one wins")
+    void changeConcurrently() throws Exception {
+        store.put(Item.of("x#5").put("csrf", "old").expiresAt(NOW.plusSeconds(60)).build());
+        AtomicInteger next = new AtomicInteger();
+        assertEquals(1, race(() -> store.change(Change.on("x#5").expect("csrf", "old")
+                .set("csrf", "new-" + next.incrementAndGet()).build(), NOW).isPresent()));
+    }
+
+    @Test
+    @DisplayName("transact: all or nothing; a failed condition names its write's index and nothing is written")
+    void transact() {
+        store.put(Item.of("x#6").put("state", "open").expiresAt(NOW.plusSeconds(60)).build());
+        store.put(Item.of("jti#used").expiresAt(NOW.plusSeconds(60)).build());
+        Item fresh = Item.of("jti#fresh").expiresAt(NOW.plusSeconds(60)).build();
+        Item grant = Item.of("grant#1").put("v", "g").build();
+        Change spend = Change.on("x#6").expect("state", "open").set("state", "spent").build();
+        assertEquals(OptionalInt.of(1), store.transact(List.of(Write.putIfAbsent(fresh), Write.putIfAbsent(
+                Item.of("jti#used").build()), Write.apply(spend), Write.put(grant)), NOW));
+        assertTrue(store.get("jti#fresh", NOW).isEmpty(), "nothing written");
+        assertTrue(store.get("grant#1", NOW).isEmpty());
+        assertEquals("open", store.get("x#6", NOW).orElseThrow().required("state"));
+        assertEquals(OptionalInt.empty(), store.transact(List.of(Write.putIfAbsent(fresh), Write.apply(spend),
+                Write.put(grant)), NOW));
+        assertEquals("spent", store.get("x#6", NOW).orElseThrow().required("state"));
+        assertEquals(Optional.of(grant), store.get("grant#1", NOW));
+        assertTrue(store.get("jti#fresh", NOW).isPresent());
+        assertEquals(OptionalInt.of(0), store.transact(List.of(Write.apply(spend), Write.put(
+                Item.of("grant#2").build())), NOW), "spent already");
+        assertTrue(store.get("grant#2", NOW).isEmpty());
+        // An expired guard does not block; an expired item cannot be changed.
+        assertEquals(OptionalInt.empty(), store.transact(List.of(Write.putIfAbsent(Item.of("jti#used")
+                .expiresAt(NOW.plusSeconds(120)).build())), NOW.plusSeconds(60)));
+        assertEquals(OptionalInt.of(0), store.transact(List.of(Write.apply(Change.on("x#6").set("late", true).build())),
+                NOW.plusSeconds(60)));
+    }
+
+    @Test
+    @DisplayName("transact: of 20 concurrent transactions spending the same item exactly one commits")
+    void transactConcurrently() throws Exception {
+        store.put(Item.of("x#7").expiresAt(NOW.plusSeconds(60)).build());
+        AtomicInteger n = new AtomicInteger();
+        assertEquals(1, race(() -> {
+            int i = n.incrementAndGet();
+            return store.transact(List.of(Write.apply(Change.on("x#7").absent("spent").set("spent", (long) i).build()),
+                    Write.putIfAbsent(Item.of("grant#c" + i).build())), NOW).isEmpty();
+        }));
+        assertEquals(1, store.list("grant#c").size(), "only the winner's grant exists");
+    }
+
+    @Test
+    @DisplayName("getAll: the live items of the given keys in one consistent read; expired and missing are left out")
+    void getAll() {
+        store.put(Item.of("y#1").put("v", "1").build());
+        store.put(Item.of("y#2").put("v", "2").expiresAt(NOW).build());
+        List<String> keys = new ArrayList<>();
+        for (int i = 3; i < 103; i++) {
+            keys.add("y#" + i);
+        }
+        Map<String, Item> found = store.getAll(List.of("y#1", "y#2", "y#missing"), NOW);
+        assertEquals(Map.of("y#1", Item.of("y#1").put("v", "1").build()), found);
+        assertTrue(store.getAll(List.of(), NOW).isEmpty());
+        assertTrue(store.getAll(keys, NOW).isEmpty(), "100 keys in one request");
     }
 
     /** Runs the call from 20 threads released together; counts the true answers. */

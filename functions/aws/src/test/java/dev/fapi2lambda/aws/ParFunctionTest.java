@@ -148,6 +148,21 @@ class ParFunctionTest extends FunctionTestSupport {
             }
 
             @Override
+            public Optional<Item> change(dev.fapi2lambda.core.store.Change change, Instant now) {
+                throw new IllegalStateException();
+            }
+
+            @Override
+            public java.util.OptionalInt transact(List<dev.fapi2lambda.core.store.Write> writes, Instant now) {
+                throw new IllegalStateException();
+            }
+
+            @Override
+            public Map<String, Item> getAll(java.util.Collection<String> pks, Instant now) {
+                throw new IllegalStateException();
+            }
+
+            @Override
             public List<Item> list(String prefix) {
                 throw new IllegalStateException();
             }

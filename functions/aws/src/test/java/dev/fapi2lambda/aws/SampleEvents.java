@@ -74,9 +74,9 @@ public final class SampleEvents {
     public static final String PASSWORD = "correct horse battery staple";
     public static final Instant AUTH_TIME = AT.minusSeconds(20);
     /** The authorization code of token.json (DPoP-bound to the sample DPoP key). */
-    public static final String CODE = "71wD6lsOPKM5Yvf0pCJPUl-vydOv0g1YLENuz_zfJks";
+    public static final String CODE = "QIeVtJMb-KEiU2dJ9_M-n_Gm4Z8EIdcXRKLF8zmMa5o.71wD6lsOPKM5Yvf0pCJPUl-vydOv0g1YLENuz_zfJks";
     /** The authorization code of token-mtls.json (the mTLS client's, not DPoP-bound). */
-    public static final String MTLS_CODE = "dUSpnIZ9RVfANaMkN2mwD0-846dPm428gSVb7NP7xM4";
+    public static final String MTLS_CODE = "SGalS2J_F0082WShOjNBstXXVSarERU_NogvIRQPv8g.dUSpnIZ9RVfANaMkN2mwD0-846dPm428gSVb7NP7xM4";
     public static final String GRANT_ID = "aAzAYkz5O-lQv1AzZgikgWBA1CYq1jud0dMKh6CqPKM";
     public static final String MTLS_GRANT_ID = "fLeuzqDY08hzK-Q-3OcB-kRam-WFf1iCvNnqt93xYDs";
     /** The refresh token of token-refresh.json: its grant's id, a dot, 256 random bits. */

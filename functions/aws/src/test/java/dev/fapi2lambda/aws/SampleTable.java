@@ -69,10 +69,10 @@ final class SampleTable {
 
     /** The request PAR stored under {@link SampleEvents#REQUEST_URI}, bound to the DPoP key, not yet started. */
     static void pushedRequest(ItemStore store) {
-        new PushedRequests(store).save(SampleEvents.REQUEST_URI, new AuthorizationRequest(SampleEvents.CLIENT_ID,
+        store.transact(List.of(new PushedRequests(store).toSave(SampleEvents.REQUEST_URI, new AuthorizationRequest(SampleEvents.CLIENT_ID,
                 SampleEvents.REDIRECT_URI, SampleEvents.SCOPES, SampleEvents.CODE_CHALLENGE,
                 Optional.of(SampleEvents.STATE), Optional.of(SampleEvents.OIDC_NONCE), Optional.of(SampleEvents.dpopJkt()),
-                Optional.empty(), Optional.empty(), Optional.empty()), AT.plusSeconds(60));
+                Optional.empty(), Optional.empty(), Optional.empty()), AT.plusSeconds(60))), AT);
     }
 
     /**
@@ -84,15 +84,15 @@ final class SampleTable {
         PushedRequests requests = new PushedRequests(store);
         String interaction = Hashes.sha256Url(SampleEvents.INTERACTION_ID);
         Instant started = AT.minusSeconds(15);
-        if (!requests.start(SampleEvents.REQUEST_URI, interaction, Hashes.sha256Url(SampleEvents.CSRF),
-                started.plus(Duration.ofMinutes(10)), started)) {
+        if (requests.begin(SampleEvents.REQUEST_URI, SampleEvents.CLIENT_ID, interaction, Hashes.sha256Url(SampleEvents.CSRF),
+                Optional.empty(), started.plus(Duration.ofMinutes(10)), started).isEmpty()) {
             throw new IllegalStateException("the sample pushed request could not be started");
         }
     }
 
     /** The code of token.json, issued by the production AuthorizationCodes a few seconds before {@code AT}. */
     static void code(ItemStore store) {
-        new AuthorizationCodes(store, fixed(SampleEvents.CODE)).issue(new AuthorizationCode(SampleEvents.CLIENT_ID,
+        new AuthorizationCodes(store, fixed(SampleEvents.CODE.split("[.]"))).issue(new AuthorizationCode(SampleEvents.CLIENT_ID,
                 SampleEvents.REDIRECT_URI, SampleEvents.SCOPES, SampleEvents.CODE_CHALLENGE,
                 Optional.of(SampleEvents.OIDC_NONCE), SampleEvents.USERNAME, SampleEvents.AUTH_TIME,
                 Optional.of(SampleEvents.dpopJkt()), SampleEvents.GRANT_ID), AT.plusSeconds(50));
@@ -100,7 +100,7 @@ final class SampleTable {
 
     /** The code of token-mtls.json: the mTLS client's, bound to no DPoP key. */
     static void mtlsCode(ItemStore store) {
-        new AuthorizationCodes(store, fixed(SampleEvents.MTLS_CODE)).issue(new AuthorizationCode(SampleEvents.MTLS_CLIENT_ID,
+        new AuthorizationCodes(store, fixed(SampleEvents.MTLS_CODE.split("[.]"))).issue(new AuthorizationCode(SampleEvents.MTLS_CLIENT_ID,
                 SampleEvents.REDIRECT_URI, SampleEvents.SCOPES, SampleEvents.CODE_CHALLENGE,
                 Optional.of(SampleEvents.OIDC_NONCE), SampleEvents.USERNAME, SampleEvents.AUTH_TIME,
                 Optional.empty(), SampleEvents.MTLS_GRANT_ID), AT.plusSeconds(50));
@@ -121,7 +121,7 @@ final class SampleTable {
     }
 
     private static void create(ItemStore store, Grant grant) {
-        if (!new Grants(store).create(grant, AT.minusSeconds(10))) {
+        if (store.transact(List.of(new Grants(store).create(grant)), AT.minusSeconds(10)).isPresent()) {
             throw new IllegalStateException("grant " + grant.id() + " exists already");
         }
     }

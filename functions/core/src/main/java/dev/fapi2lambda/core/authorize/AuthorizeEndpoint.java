@@ -14,7 +14,8 @@ import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.http.Response;
 import dev.fapi2lambda.core.par.AuthorizationRequest;
 import dev.fapi2lambda.core.par.PushedRequests;
-import dev.fapi2lambda.core.token.AuthorizationCode;
+import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.store.Write;
 import dev.fapi2lambda.core.token.AuthorizationCodes;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,27 +36,36 @@ public final class AuthorizeEndpoint implements Endpoint {
     private final PushedRequests pushedRequests;
     private final Sessions sessions;
     private final LoginCheck loginCheck;
+    private final ItemStore store;
     private final AuthorizationCodes codes;
     private final Secrets secrets;
     private final Clock clock;
 
     public AuthorizeEndpoint(ServerConfig config, ClientRepository clients, PushedRequests pushedRequests,
-                             dev.fapi2lambda.core.user.UserRepository users, dev.fapi2lambda.core.store.ItemStore store,
-                             AuthorizationCodes codes, Secrets secrets, Clock clock) {
+                             ItemStore store, AuthorizationCodes codes, Secrets secrets, Clock clock) {
         this.config = config;
         this.clients = clients;
         this.pushedRequests = pushedRequests;
+        this.store = store;
         this.sessions = new Sessions(store, secrets, config.sessionLifetime());
-        this.loginCheck = new LoginCheck(users, store, LoginCheck.defaultHasher());
+        this.loginCheck = new LoginCheck(store, LoginCheck.defaultHasher());
         this.codes = codes;
         this.secrets = secrets;
         this.clock = clock;
+    }
+
+    /** A known client and a request_uri, not yet matched with each other: errors are pages. */
+    private record Target(Client client, String requestUri, String interactionCookie) {
     }
 
     /** A request whose client and redirect URI are trusted: from here on, errors go back to the client. */
     private record Trusted(Client client, String requestUri, PushedRequests.Pushed pushed, String interactionCookie) {
         AuthorizationRequest request() {
             return pushed.request();
+        }
+
+        String interactionHash() {
+            return pushed.interactionHash().orElseThrow();
         }
     }
 
@@ -88,31 +98,15 @@ public final class AuthorizeEndpoint implements Endpoint {
         }
         Instant now = clock.instant();
         Map<String, String> params = post ? Form.of(request, config.maxBodyBytes()).asMap() : query(request);
-        Optional<Trusted> trusted = trust(params, now);
-        if (trusted.isEmpty()) {
-            return Pages.error(untrustedReason(params, now));
-        }
-        return post ? submit(request, params, trusted.get(), now) : show(request, trusted.get(), now, List.of());
-    }
-
-    /**
-     * RFC 9126 4 / C-AZ-1..3: a known client, a live pushed request of that client. Other query
-     * parameters are ignored: only what was pushed counts.
-     */
-    private Optional<Trusted> trust(Map<String, String> params, Instant now) {
         String clientId = params.get(Params.CLIENT_ID);
         String requestUri = params.get(Params.REQUEST_URI);
-        if (clientId == null || requestUri == null) {
-            return Optional.empty();
+        Optional<Client> client = clientId == null || requestUri == null ? Optional.empty() : clients.find(clientId, now);
+        if (client.isEmpty()) {
+            return Pages.error(untrustedReason(params, now));
         }
-        Optional<Client> client = clients.find(clientId, now);
-        Optional<PushedRequests.Pushed> pushed = pushedRequests.find(requestUri, now)
-                .filter(p -> p.request().clientId().equals(clientId));
-        if (client.isEmpty() || pushed.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Trusted(client.get(), requestUri, pushed.get(),
-                "__Host-fapi2-ia-" + Hashes.sha256Url(requestUri).substring(0, 16)));
+        Target target = new Target(client.get(), requestUri,
+                "__Host-fapi2-ia-" + Hashes.sha256Url(requestUri).substring(0, 16));
+        return post ? submit(request, params, target, now) : show(request, target, now);
     }
 
     private String untrustedReason(Map<String, String> params, Instant now) {
@@ -125,106 +119,160 @@ public final class AuthorizeEndpoint implements Endpoint {
         if (clients.find(params.get(Params.CLIENT_ID), now).isEmpty()) {
             return "The client is not known.";
         }
-        return "The request_uri is unknown, expired, already used, or belongs to another client.";
+        return UNKNOWN_REQUEST;
     }
 
-    /** GET: start or resume the interaction in this browser, then show login or consent. */
-    private Response show(Request request, Trusted t, Instant now, List<String> cookies) {
-        List<String> setCookies = new ArrayList<>(cookies);
-        String csrf = secrets.next();
-        if (t.pushed().interactionHash().isEmpty()) {
-            // The first visit binds the request to this browser and sets the CSRF token in one write.
-            String id = secrets.next();
-            if (!pushedRequests.start(t.requestUri(), Hashes.sha256Url(id), Hashes.sha256Url(csrf),
-                    now.plus(config.interactionLifetime()), now)) {
-                return Pages.error("This authorization was started in another browser or tab.");
-            }
-            setCookies.add(Cookies.set(t.interactionCookie(), id, config.interactionLifetime().toSeconds()));
-        } else {
-            if (!sameBrowser(request, t)) {
-                return Pages.error("This authorization was started in another browser or tab.");
-            }
-            pushedRequests.record(t.requestUri(), t.pushed().interactionHash().get(),
-                    Map.of("csrfHash", Hashes.sha256Url(csrf)), now);
-        }
-        Optional<Sessions.Session> who = authenticated(request, t, now);
-        Optional<String> prompt = t.request().prompt();
-        if (prompt.filter(p -> List.of(p.split(" ")).contains("none")).isPresent()) {
-            // OIDC Core 3.1.2.6: no pages at all; there is no stored consent, so consent is always required.
-            pushedRequests.consume(t.requestUri(), now);
-            return redirectError(t, who.isEmpty() ? "login_required" : "consent_required", "prompt=none", List.of());
-        }
-        Response page = who.isEmpty()
-                ? Pages.login(t.client().clientId(), t.requestUri(), csrf, "", formAction(t))
-                : Pages.consent(t.client().clientId(), t.request().scopes(), t.requestUri(), csrf, who.get().subject(),
-                formAction(t));
-        return withCookies(page, setCookies);
+    private static final String UNKNOWN_REQUEST =
+            "The request_uri is unknown, expired, already used, or belongs to another client.";
+    private static final String OTHER_BROWSER = "This authorization was started in another browser or tab.";
+    private static final String FORM_EXPIRED =
+            "This form has expired or was not sent from this site. Return to the application and start again.";
+
+    /**
+     * RFC 9126 4 / C-AZ-1..3: why a step's conditional write was refused (read only then): a request
+     * that is not a live, open request of this client; or one bound to another browser.
+     */
+    private String refusedReason(Target t, String otherwise, Instant now) {
+        return pushedRequests.find(t.requestUri(), now)
+                .filter(p -> p.request().clientId().equals(t.client().clientId()))
+                .map(p -> otherwise)
+                .orElse(UNKNOWN_REQUEST);
     }
 
     /**
-     * POST from the login or consent form: same browser, and the CSRF token spent by a conditional
-     * swap for the next page's token, so a token works once (parallel posts of one form: one wins).
+     * GET: start the interaction in this browser (the first visit binds the request to it, in the
+     * same write that sets the CSRF token), or resume it in the browser that started it; then show
+     * login or consent. Other query parameters are ignored: only what was pushed counts.
      */
-    private Response submit(Request request, Map<String, String> form, Trusted t, Instant now) {
-        String csrf = form.getOrDefault("csrf", "");
-        String next = secrets.next();
-        if (!sameBrowser(request, t) || t.pushed().csrfHash().isEmpty() || !pushedRequests.swapCsrf(t.requestUri(),
-                t.pushed().interactionHash().orElseThrow(), Hashes.sha256Url(csrf), Hashes.sha256Url(next), now)) {
-            return Pages.error("This form has expired or was not sent from this site. Return to the application and start again.");
+    private Response show(Request request, Target t, Instant now) {
+        String csrf = secrets.next();
+        Optional<String> cookie = Cookies.get(request, t.interactionCookie());
+        List<String> setCookies = new ArrayList<>();
+        Optional<PushedRequests.Pushed> pushed;
+        if (cookie.isEmpty()) {
+            String id = secrets.next();
+            pushed = pushedRequests.begin(t.requestUri(), t.client().clientId(), Hashes.sha256Url(id),
+                    Hashes.sha256Url(csrf), Optional.empty(), now.plus(config.interactionLifetime()), now);
+            setCookies.add(Cookies.set(t.interactionCookie(), id, config.interactionLifetime().toSeconds()));
+        } else {
+            pushed = pushedRequests.resume(t.requestUri(), t.client().clientId(), Hashes.sha256Url(cookie.get()),
+                    Hashes.sha256Url(csrf), Optional.empty(), now);
         }
-        String interactionHash = t.pushed().interactionHash().orElseThrow();
+        if (pushed.isEmpty()) {
+            return Pages.error(refusedReason(t, OTHER_BROWSER, now));
+        }
+        Trusted trusted = new Trusted(t.client(), t.requestUri(), pushed.get(), t.interactionCookie());
+        Optional<PushedRequests.SignedIn> who = authenticated(request, trusted, now);
+        Optional<String> prompt = trusted.request().prompt();
+        if (prompt.filter(p -> List.of(p.split(" ")).contains("none")).isPresent()) {
+            // OIDC Core 3.1.2.6: no pages at all; there is no stored consent, so consent is always required.
+            pushedRequests.consume(t.requestUri(), now);
+            return redirectError(trusted, who.isEmpty() ? "login_required" : "consent_required", "prompt=none", List.of());
+        }
+        if (who.isPresent() && trusted.pushed().subject().isEmpty()) {
+            // Signed in by the browser's session: the request records who, for the consent that follows.
+            pushed = pushedRequests.resume(t.requestUri(), t.client().clientId(), trusted.interactionHash(),
+                    Hashes.sha256Url(csrf), who, now);
+            if (pushed.isEmpty()) {
+                return Pages.error(refusedReason(t, FORM_EXPIRED, now));
+            }
+        }
+        Response page = who.isEmpty()
+                ? Pages.login(t.client().clientId(), t.requestUri(), csrf, "", formAction(trusted))
+                : Pages.consent(t.client().clientId(), trusted.request().scopes(), t.requestUri(), csrf,
+                who.get().subject(), formAction(trusted));
+        return withCookies(page, setCookies);
+    }
+
+    /** POST from the login or consent form: the same browser, and the current CSRF token (used once). */
+    private Response submit(Request request, Map<String, String> form, Target t, Instant now) {
+        String csrf = Hashes.sha256Url(form.getOrDefault("csrf", ""));
+        Optional<String> cookie = Cookies.get(request, t.interactionCookie());
+        if (cookie.isEmpty()) {
+            return Pages.error(refusedReason(t, FORM_EXPIRED, now));
+        }
+        String interactionHash = Hashes.sha256Url(cookie.get());
         return switch (form.getOrDefault("step", "")) {
-            case "login" -> login(form, t, interactionHash, next, now);
-            case "consent" -> consent(request, form, t, now);
+            case "login" -> login(form, t, interactionHash, csrf, now);
+            case "consent" -> consent(form, t, interactionHash, csrf, now);
             default -> Pages.error("Unknown step.");
         };
     }
 
-    private Response login(Map<String, String> form, Trusted t, String interactionHash, String csrf, Instant now) {
+    /**
+     * The login form. The CSRF token is spent first by a conditional swap for the next page's token
+     * (parallel posts of one form: one wins); a success then records the user on the request,
+     * releases the throttle's reservation and starts the session, in one write.
+     */
+    private Response login(Map<String, String> form, Target t, String interactionHash, String csrf, Instant now) {
+        String next = secrets.next();
+        Optional<PushedRequests.Pushed> pushed = pushedRequests.swapCsrf(t.requestUri(), t.client().clientId(),
+                interactionHash, csrf, Hashes.sha256Url(next), now);
+        if (pushed.isEmpty()) {
+            return Pages.error(refusedReason(t, FORM_EXPIRED, now));
+        }
+        Trusted trusted = new Trusted(t.client(), t.requestUri(), pushed.get(), t.interactionCookie());
         String username = form.getOrDefault("username", "");
         String password = form.getOrDefault("password", "");
         LoginCheck.Outcome outcome = username.isEmpty() || password.isEmpty()
                 ? new LoginCheck.Outcome.Failure() : loginCheck.check(username, password, now);
         if (outcome instanceof LoginCheck.Outcome.Success success) {
             String subject = success.user().username();
-            pushedRequests.record(t.requestUri(), interactionHash, Map.of("subject", subject,
-                    "authTime", now.getEpochSecond()), now);
-            String sessionCookie = sessions.start(subject, now, now);
-            return withCookies(Pages.consent(t.client().clientId(), t.request().scopes(), t.requestUri(), csrf, subject,
-                    formAction(t)), List.of(sessionCookie));
+            Sessions.Started session = sessions.start(subject, now, now);
+            Write recorded = pushedRequests.recordLogin(t.requestUri(), interactionHash, Hashes.sha256Url(next),
+                    new PushedRequests.SignedIn(subject, now));
+            if (store.transact(List.of(recorded, success.release(), session.write()), now).isPresent()) {
+                return Pages.error(FORM_EXPIRED);
+            }
+            return withCookies(Pages.consent(t.client().clientId(), trusted.request().scopes(), t.requestUri(), next,
+                    subject, formAction(trusted)), List.of(session.cookie()));
         }
         String message = outcome instanceof LoginCheck.Outcome.Throttled
                 ? "Too many failed sign-in attempts. Try again later." : "Invalid username or password.";
-        return Pages.login(t.client().clientId(), t.requestUri(), csrf, message, formAction(t));
+        return Pages.login(t.client().clientId(), t.requestUri(), next, message, formAction(trusted));
     }
 
-    private Response consent(Request request, Map<String, String> form, Trusted t, Instant now) {
-        Optional<Sessions.Session> who = authenticated(request, t, now);
-        if (who.isEmpty()) {
-            return Pages.error("You are not signed in. Return to the application and start again.");
-        }
+    /**
+     * The consent form: one conditional write ends the authorization (C-AZ-3: the request_uri is
+     * used once; a second completion finds nothing) and, with consent, stores the code's hash on it.
+     */
+    private Response consent(Map<String, String> form, Target t, String interactionHash, String csrf, Instant now) {
         String decision = form.getOrDefault("decision", "");
         if (!decision.equals("allow") && !decision.equals("cancel")) {
             return Pages.error("Choose Allow or Cancel.");
         }
-        // C-AZ-3: the request_uri is consumed here, once; a second completion finds nothing.
-        Optional<AuthorizationRequest> consumed = pushedRequests.consume(t.requestUri(), now);
-        if (consumed.isEmpty()) {
-            return Pages.error("This authorization has already been completed.");
+        boolean allow = decision.equals("allow");
+        String code = codes.newCode(t.requestUri());
+        Optional<PushedRequests.IssuedCode> issued = allow
+                ? Optional.of(new PushedRequests.IssuedCode(AuthorizationCodes.hash(code), secrets.next()))
+                : Optional.empty();
+        Optional<PushedRequests.Pushed> completed = pushedRequests.complete(t.requestUri(), t.client().clientId(),
+                interactionHash, csrf, issued, now.plus(config.codeLifetime()), now);   // FAPI 2.0 SP 5.3.2.1 item 11
+        if (completed.isEmpty()) {
+            return Pages.error(consentRefusedReason(t, interactionHash, csrf, now));
         }
+        Trusted trusted = new Trusted(t.client(), t.requestUri(), completed.get(), t.interactionCookie());
         List<String> clear = List.of(Cookies.clear(t.interactionCookie()));
-        if (decision.equals("cancel")) {
-            return redirectError(t, "access_denied", "the user cancelled", clear);   // C-AZ-5
+        if (!allow) {
+            return redirectError(trusted, "access_denied", "the user cancelled", clear);   // C-AZ-5
         }
-        AuthorizationRequest ar = consumed.get();
-        String code = codes.issue(new AuthorizationCode(ar.clientId(), ar.redirectUri(), ar.scopes(), ar.codeChallenge(),
-                ar.nonce(), who.get().subject(), who.get().authTime(), ar.dpopJkt(), secrets.next()),
-                now.plus(config.codeLifetime()));                                        // FAPI 2.0 SP 5.3.2.1 item 11
         List<String[]> params = new ArrayList<>();
         params.add(new String[] {"code", code});
-        ar.state().ifPresent(s -> params.add(new String[] {"state", s}));
+        trusted.request().state().ifPresent(s -> params.add(new String[] {"state", s}));
         params.add(new String[] {"iss", config.issuer()});                              // RFC 9207
-        return redirect(t, params, clear);
+        return redirect(trusted, params, clear);
+    }
+
+    private String consentRefusedReason(Target t, String interactionHash, String csrf, Instant now) {
+        Optional<PushedRequests.Pushed> open = pushedRequests.find(t.requestUri(), now)
+                .filter(p -> p.request().clientId().equals(t.client().clientId()));
+        if (open.isEmpty()) {
+            return "This authorization has already been completed, or is unknown or expired.";
+        }
+        boolean sameForm = open.get().interactionHash().filter(interactionHash::equals).isPresent()
+                && open.get().csrfHash().filter(csrf::equals).isPresent();
+        return sameForm && open.get().subject().isEmpty()
+                ? "You are not signed in. Return to the application and start again." : FORM_EXPIRED;
     }
 
     /**
@@ -232,20 +280,15 @@ public final class AuthorizeEndpoint implements Endpoint {
      * session unless prompt=login or max_age asks for a fresh login (OIDC Core 3.1.2.1; max_age=0
      * is prompt=login, even for a session started within the same second).
      */
-    private Optional<Sessions.Session> authenticated(Request request, Trusted t, Instant now) {
+    private Optional<PushedRequests.SignedIn> authenticated(Request request, Trusted t, Instant now) {
         if (t.pushed().subject().isPresent()) {
-            return Optional.of(new Sessions.Session(t.pushed().subject().get(), t.pushed().authTime().orElse(now)));
+            return Optional.of(new PushedRequests.SignedIn(t.pushed().subject().get(), t.pushed().authTime().orElse(now)));
         }
         boolean promptLogin = t.request().prompt().filter(p -> List.of(p.split(" ")).contains("login")).isPresent();
         return sessions.find(request, now)
                 .filter(s -> !promptLogin)
-                .filter(s -> t.request().maxAge().map(max -> max > 0 && !s.authTime().plusSeconds(max).isBefore(now)).orElse(true));
-    }
-
-    private boolean sameBrowser(Request request, Trusted t) {
-        return Cookies.get(request, t.interactionCookie())
-                .map(id -> t.pushed().interactionHash().map(h -> Hashes.constantTimeEquals(h, Hashes.sha256Url(id))).orElse(false))
-                .orElse(false);
+                .filter(s -> t.request().maxAge().map(max -> max > 0 && !s.authTime().plusSeconds(max).isBefore(now)).orElse(true))
+                .map(s -> new PushedRequests.SignedIn(s.subject(), s.authTime()));
     }
 
     private Response redirectError(Trusted t, String error, String description, List<String> cookies) {

@@ -6,6 +6,7 @@ import dev.fapi2lambda.core.http.Cookies;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.store.Write;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,12 +36,16 @@ final class Sessions {
                 .map(item -> new Session(item.required("subject"), Instant.ofEpochSecond(item.number("authTime").orElseThrow())));
     }
 
-    /** Starts a session and returns its Set-Cookie value. */
-    String start(String subject, Instant authTime, Instant now) {
+    /** A new session: the write that stores it, and its Set-Cookie value. */
+    record Started(Write write, String cookie) {
+    }
+
+    /** Starts a session; the caller commits its write with the login's other writes. */
+    Started start(String subject, Instant authTime, Instant now) {
         String id = secrets.next();
-        store.put(Item.of(key(id)).put("subject", subject).put("authTime", authTime.getEpochSecond())
+        Write write = Write.put(Item.of(key(id)).put("subject", subject).put("authTime", authTime.getEpochSecond())
                 .expiresAt(now.plus(lifetime)).build());
-        return Cookies.set(COOKIE, id, lifetime.toSeconds());
+        return new Started(write, Cookies.set(COOKIE, id, lifetime.toSeconds()));
     }
 
     private static String key(String id) {

@@ -14,6 +14,7 @@ import dev.fapi2lambda.core.http.Form;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.store.OneTime;
 import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Clock;
@@ -63,6 +64,24 @@ public final class ClientAuthentication {
             this.client = client;
             this.jtiGuard = jtiGuard;
             this.now = now;
+        }
+
+        public Client client() {
+            return client;
+        }
+
+        /**
+         * RFC 7523 3 item 7: the guard that accepts the assertion's jti once (a conditional write kept
+         * until exp), for the caller to commit with its own writes; empty for mTLS client authentication.
+         */
+        public Optional<OneTime.Guard> guard() {
+            return jtiGuard.map(item -> new OneTime.Guard(item,
+                    () -> OAuthException.invalidClient("client_assertion jti has already been used")));
+        }
+
+        /** The request's guards (its DPoP proof's, then its assertion's), to commit with its writes. */
+        public OneTime oneTime(Optional<OneTime.Guard> proofGuard) {
+            return OneTime.of(store, proofGuard, guard());
         }
 
         /** RFC 7523 3 item 7: the assertion's jti is accepted once (a conditional write kept until exp). */

@@ -15,6 +15,7 @@ import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.store.OneTime;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.text.ParseException;
@@ -65,7 +66,29 @@ public final class DpopProofValidator {
         return Optional.of(validate(request, expected));
     }
 
+    /** Validates the proof and records its jti at once. */
     public DpopProof validate(Request request, Expectation expected) {
+        Checked checked = check(request, expected);
+        OneTime.of(store, Optional.of(checked.guard())).commit(clock.instant());
+        return checked.proof();
+    }
+
+    /** A proof that passed every check but the one-time use of its jti, and the guard that settles that. */
+    public record Checked(DpopProof proof, OneTime.Guard guard) {
+    }
+
+    /**
+     * As {@link #validateIfPresent}, except that the jti is not recorded: the caller commits the
+     * guard with its own writes (one request), before it answers.
+     */
+    public Optional<Checked> checkIfPresent(Request request, Expectation expected) {
+        if (request.headers().all("DPoP").isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(check(request, expected));
+    }
+
+    private Checked check(Request request, Expectation expected) {
         Instant now = clock.instant();
         List<String> headers = request.headers().all("DPoP");
         if (headers.size() != 1) {
@@ -82,8 +105,7 @@ public final class DpopProofValidator {
             throw expected.nonceError().apply(nonce);
         });
         String jkt = thumbprint(key);
-        checkJtiOnce(jkt, jti, claims.getIssueTime().toInstant(), now, expected);
-        return new DpopProof(jkt, key, jti);
+        return new Checked(new DpopProof(jkt, key, jti), jtiGuard(jkt, jti, claims.getIssueTime().toInstant(), expected));
     }
 
     private static SignedJWT parse(String value, Expectation expected) {
@@ -205,11 +227,9 @@ public final class DpopProofValidator {
     }
 
     /** RFC 9449 11.1: a proof is accepted once; the guard lives as long as the proof could be accepted. */
-    private void checkJtiOnce(String jkt, String jti, Instant iat, Instant now, Expectation expected) {
+    private OneTime.Guard jtiGuard(String jkt, String jti, Instant iat, Expectation expected) {
         Instant until = iat.plus(config.dpopProofMaxAge()).plus(config.maxFutureSkew()).plusSeconds(1);
         Item guard = Item.of("jti#dpop#" + jkt + "#" + Hashes.sha256Url(jti)).expiresAt(until).build();
-        if (!store.putIfAbsent(guard, now)) {
-            throw expected.error().apply("DPoP proof jti has already been used");
-        }
+        return new OneTime.Guard(guard, () -> expected.error().apply("DPoP proof jti has already been used"));
     }
 }

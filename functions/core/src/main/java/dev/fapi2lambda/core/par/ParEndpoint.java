@@ -13,9 +13,11 @@ import dev.fapi2lambda.core.http.Endpoint;
 import dev.fapi2lambda.core.http.Form;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.http.Response;
+import dev.fapi2lambda.core.store.OneTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,15 +48,24 @@ public final class ParEndpoint implements Endpoint {
         }
         Form form = Form.of(request, config.maxBodyBytes());                       // RFC 9126 2.1: form-encoded
         ClientAuthentication.Verified verified = clientAuthentication.verify(request, form); // RFC 9126 2
-        Optional<DpopProof> proof = dpop.validateIfPresent(request,                 // RFC 9449 10: DPoP at PAR
+        Optional<DpopProofValidator.Checked> proof = dpop.checkIfPresent(request,   // RFC 9449 10: DPoP at PAR
                 DpopProofValidator.Expectation.atAuthorizationServer(
                         config.url(Paths.PAR, request.clientCertificate().isPresent())));
-        Client client = verified.commit();         // the assertion's jti, once the nonce is settled
-        AuthorizationRequest checked = checks.check(form, client);                 // RFC 9126 2.1 / FAPI 2.0
-        AuthorizationRequest bound = bindDpopKey(checked, proof, client);
-        String requestUri = Params.REQUEST_URI_PREFIX + secrets.next();            // >= 128 bits, drawn now
+        // The jtis of the assertion and of the proof are used up with the request's own write, once the
+        // DPoP nonce is settled (a nonce retry sends the very same request again).
+        OneTime oneTime = verified.oneTime(proof.map(DpopProofValidator.Checked::guard));
+        Client client = verified.client();
         Instant now = clock.instant();
-        pushedRequests.save(requestUri, bound, now.plus(config.parLifetime()));
+        AuthorizationRequest bound;
+        try {
+            AuthorizationRequest checked = checks.check(form, client);             // RFC 9126 2.1 / FAPI 2.0
+            bound = bindDpopKey(checked, proof.map(DpopProofValidator.Checked::proof), client);
+        } catch (OAuthException refused) {
+            oneTime.commit(now);                   // a refused request uses its jtis up too
+            throw refused;
+        }
+        String requestUri = Params.REQUEST_URI_PREFIX + secrets.next();            // >= 128 bits, drawn now
+        oneTime.commitWith(List.of(pushedRequests.toSave(requestUri, bound, now.plus(config.parLifetime()))), now);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("request_uri", requestUri);
         body.put("expires_in", config.parLifetime().toSeconds());

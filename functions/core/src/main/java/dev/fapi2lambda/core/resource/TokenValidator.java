@@ -3,12 +3,16 @@ package dev.fapi2lambda.core.resource;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.fapi2lambda.core.dpop.DpopProofValidator;
 import dev.fapi2lambda.core.http.Request;
+import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.userinfo.AccessTokenVerifier;
 import dev.fapi2lambda.core.userinfo.ResourceErrors;
 import dev.fapi2lambda.core.userinfo.SenderCheck;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What a resource server does with every request (FAPI 2.0 SP 5.3.3, RFC 9449 7, RFC 8705 3):
@@ -41,6 +45,19 @@ public final class TokenValidator {
      * URL of what was called, without query: the DPoP proof's htu must name it).
      */
     public ValidatedToken validate(Request request, String resourceUrl) {
+        return validate(request, resourceUrl, claims -> List.of()).token();
+    }
+
+    /** A valid token and the items read along with its revocation check. */
+    public record Validated(ValidatedToken token, Map<String, Item> items) {
+    }
+
+    /**
+     * As {@link #validate(Request, String)}, and reads the items {@code alsoRead} names for the
+     * token (for example its subject's) in the same request as the revocation check (which a
+     * validator must then have).
+     */
+    public Validated validate(Request request, String resourceUrl, Function<JWTClaimsSet, List<String>> alsoRead) {
         Instant now = clock.instant();
         if (request.query().containsKey("access_token")) {
             // RFC 6750 2.3 / FAPI 2.0: never in the query string.
@@ -51,11 +68,19 @@ public final class TokenValidator {
                 .orElseThrow(() -> ResourceErrors.invalidToken("the access token is invalid or expired"));
         SenderCheck.check(claims, presented, request,
                 () -> dpop.validate(request, ResourceErrors.expectation(resourceUrl, presented.token())));
-        revocation.ifPresent(check -> {
-            if (check.isRevoked(claims, now)) {
+        List<String> keys = alsoRead.apply(claims);
+        Map<String, Item> items;
+        if (revocation.isPresent()) {
+            RevocationCheck.Lookup lookup = revocation.get().lookup(claims, now, keys);
+            if (lookup.revoked()) {
                 throw ResourceErrors.invalidToken("the access token has been revoked");
             }
-        });
-        return new ValidatedToken(claims);
+            items = lookup.items();
+        } else if (keys.isEmpty()) {
+            items = Map.of();
+        } else {
+            throw new IllegalStateException("items are read along with the revocation check, and there is none");
+        }
+        return new Validated(new ValidatedToken(claims), items);
     }
 }

@@ -1,9 +1,11 @@
 package dev.fapi2lambda.core.store;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The one storage port: a table of items keyed by {@code pk}. Every method that decides security
@@ -41,6 +43,24 @@ public interface ItemStore {
     default Optional<Item> markOnce(String pk, String attribute, Object value, Instant now) {
         return update(pk, Map.of(attribute, value), Map.of(), Optional.of(attribute), now);
     }
+
+    /**
+     * Applies the change if the item is live and the change's conditions hold; returns the item as
+     * it is after the change. Of concurrent callers whose conditions hold on the same state, exactly
+     * one gets the item; the others, and any caller once the item is gone or expired, get empty.
+     */
+    Optional<Item> change(Change change, Instant now);
+
+    /**
+     * Writes all or nothing, in one request: empty if every write's condition held and all were
+     * written; otherwise nothing was written and the answer is the index of a write whose condition
+     * failed (or that a concurrent transaction on the same item stopped). At most 100 writes, each on
+     * a different key.
+     */
+    OptionalInt transact(List<Write> writes, Instant now);
+
+    /** The live items with these keys, read strongly consistent in one request (at most 100 keys). */
+    Map<String, Item> getAll(Collection<String> pks, Instant now);
 
     /**
      * Adds one to a counter attribute of a live item, or starts the item with the counter at 1

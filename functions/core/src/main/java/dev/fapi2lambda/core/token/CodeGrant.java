@@ -5,10 +5,13 @@ import dev.fapi2lambda.core.config.ServerConfig;
 import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.http.Form;
+import dev.fapi2lambda.core.store.OneTime;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** RFC 6749 4.1.3 with RFC 7636 and RFC 9449 10: redeeming an authorization code. */
 public final class CodeGrant {
@@ -26,14 +29,18 @@ public final class CodeGrant {
         this.clock = clock;
     }
 
-    Map<String, Object> redeem(Form form, Client client, Binding binding) {
+    /**
+     * Redeems the code. The request's one-time guards are committed with the code's redemption and
+     * the new grant in one write; a refused request leaves them to the caller.
+     */
+    Map<String, Object> redeem(Form form, Client client, Binding binding, OneTime oneTime) {
         Instant now = clock.instant();
         String value = form.require("code");
         AuthorizationCodes.Peeked peeked = codes.peek(value, now)
                 .orElseThrow(() -> invalidGrant("code is unknown or expired"));             // C-TOK-2
         AuthorizationCode code = peeked.code();
         if (peeked.redeemed()) {
-            throw replayed(value, code, now);                                                // C-TOK-1
+            throw replayed(oneTime, code, now);                                              // C-TOK-1
         }
         if (!code.clientId().equals(client.clientId())) {
             throw invalidGrant("code was issued to another client");                          // C-TOK-3
@@ -51,29 +58,23 @@ public final class CodeGrant {
         String accessToken = issuer.accessToken(grant, now);
         Optional<String> idToken = code.scopes().contains("openid")
                 ? Optional.of(issuer.idToken(client, grant, code.nonce(), now)) : Optional.empty();
-        AuthorizationCodes.Redemption redemption = codes.redeem(value, now, grant.expiresAt());
-        if (redemption instanceof AuthorizationCodes.Redemption.Replayed) {
-            throw replayed(value, code, now);                                                // lost the race
-        }
-        if (!(redemption instanceof AuthorizationCodes.Redemption.Won)) {
-            throw invalidGrant("code is unknown or expired");
-        }
-        if (!grants.create(grant, now)) {
-            throw invalidGrant("code has already been used");
-        }
-        if (codes.wasReplayed(value, now)) {
-            grants.revoke(grant.id(), now);   // a replay came between our redemption and the grant's creation
+        // One write: the jtis, the code spent (if no one spent it first) and the grant, all or nothing.
+        OptionalInt failed = oneTime.commitWith(List.of(codes.redeem(value, now, grant.expiresAt()), grants.create(grant)), now);
+        if (failed.isPresent()) {
+            // Another redemption won the race (or the grant id exists): either way not this one.
+            throw replayed(oneTime, code, now);
         }
         return TokenEndpoint.response(accessToken, config.accessTokenLifetime().toSeconds(), grant,
                 Optional.of(refreshToken), idToken);
     }
 
     /**
-     * RFC 6749 4.1.2 / C-TOK-1: a second use revokes every token issued from the code. The replay is
-     * recorded on the code first, so a winner that has not written its grant yet revokes it itself.
+     * RFC 6749 4.1.2 / C-TOK-1: a second use revokes every token issued from the code. The code is
+     * spent only together with its grant's creation, so the grant exists to revoke. A reused client
+     * assertion or DPoP proof is refused as such first, and revokes nothing.
      */
-    private OAuthException replayed(String value, AuthorizationCode code, Instant now) {
-        codes.markReplayed(value, now);
+    private OAuthException replayed(OneTime oneTime, AuthorizationCode code, Instant now) {
+        oneTime.commit(now);
         grants.revoke(code.grantId(), now);
         return invalidGrant("code has already been used");
     }

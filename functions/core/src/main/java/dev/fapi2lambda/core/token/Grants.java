@@ -2,6 +2,7 @@ package dev.fapi2lambda.core.token;
 
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.store.Write;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +27,8 @@ public final class Grants {
         store.update(key(id), Map.of("revoked", true), Map.of(), Optional.empty(), now);
     }
 
-    /** Writes the new grant; false if a grant with its id exists already. */
-    public boolean create(Grant grant, Instant now) {
+    /** The write of a new grant (it fails if a grant with its id exists already). */
+    public Write create(Grant grant) {
         Item item = Item.of(key(grant.id()))
                 .put("clientId", grant.clientId())
                 .put("subject", grant.subject())
@@ -39,7 +40,7 @@ public final class Grants {
                 .put("revoked", false)
                 .expiresAt(grant.expiresAt())
                 .build();
-        return store.putIfAbsent(item, now);
+        return Write.putIfAbsent(item);
     }
 
     private static String key(String id) {

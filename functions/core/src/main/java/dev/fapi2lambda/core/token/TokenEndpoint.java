@@ -6,13 +6,13 @@ import dev.fapi2lambda.core.config.Paths;
 import dev.fapi2lambda.core.config.ServerConfig;
 import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.dpop.DpopNonces;
-import dev.fapi2lambda.core.dpop.DpopProof;
 import dev.fapi2lambda.core.dpop.DpopProofValidator;
 import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.http.Endpoint;
 import dev.fapi2lambda.core.http.Form;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.http.Response;
+import dev.fapi2lambda.core.store.OneTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,14 +55,27 @@ public final class TokenEndpoint implements Endpoint {
             // FAPI 2.0 SP 5.3.2.1 item 3: no password grant; no implicit; nothing else is offered.
             throw OAuthException.status(400, "unsupported_grant_type", "grant_type " + grantType + " is not supported");
         }
-        Optional<DpopProof> proof = dpop.validateIfPresent(request,             // RFC 9449 5: always honoured
+        Optional<DpopProofValidator.Checked> proof = dpop.checkIfPresent(request,   // RFC 9449 5: always honoured
                 DpopProofValidator.Expectation.atAuthorizationServer(
                         config.url(Paths.TOKEN, request.clientCertificate().isPresent())));
-        Client client = verified.commit();        // the assertion's jti, once the DPoP nonce is settled
-        Binding binding = Binding.of(client, proof, request.clientCertificate()); // FAPI 2.0 SP 5.3.2.1 item 4
-        Map<String, Object> tokens = "authorization_code".equals(grantType)
-                ? codeGrant.redeem(form, client, binding)
-                : refreshGrant.refresh(form, client, binding);
+        // The jtis of the assertion and of the proof: used up with the grant's writes, once the DPoP
+        // nonce is settled; a request refused after this point uses them up as well.
+        OneTime oneTime = verified.oneTime(proof.map(DpopProofValidator.Checked::guard));
+        Client client = verified.client();
+        Map<String, Object> tokens;
+        try {
+            Binding binding = Binding.of(client, proof.map(DpopProofValidator.Checked::proof),
+                    request.clientCertificate());                                  // FAPI 2.0 SP 5.3.2.1 item 4
+            if ("authorization_code".equals(grantType)) {
+                tokens = codeGrant.redeem(form, client, binding, oneTime);
+            } else {
+                oneTime.commit(clock.instant());
+                tokens = refreshGrant.refresh(form, client, binding);
+            }
+        } catch (OAuthException refused) {
+            oneTime.commit(clock.instant());
+            throw refused;
+        }
         Instant now = clock.instant();
         Map<String, String> headers = new LinkedHashMap<>();
         nonces.current(now).ifPresent(n -> headers.put("DPoP-Nonce", n));     // RFC 9449 8.2

@@ -18,7 +18,7 @@ public final class UserRepository {
     }
 
     public void save(User user) {
-        Item.Builder item = Item.of(PREFIX + user.username())
+        Item.Builder item = Item.of(key(user.username()))
                 .put("username", user.username())
                 .put("passwordHash", user.passwordHash());
         user.claims().forEach((name, value) -> item.put(CLAIM + name, value));
@@ -26,14 +26,20 @@ public final class UserRepository {
     }
 
     public Optional<User> find(String username, Instant now) {
-        return store.get(PREFIX + username, now).map(item -> {
-            Map<String, String> claims = new HashMap<>();
-            item.attributes().forEach((name, value) -> {
-                if (name.startsWith(CLAIM) && value instanceof String s) {
-                    claims.put(name.substring(CLAIM.length()), s);
-                }
-            });
-            return new User(item.required("username"), item.required("passwordHash"), claims);
+        return store.get(key(username), now).map(UserRepository::fromItem);
+    }
+
+    public static String key(String username) {
+        return PREFIX + username;
+    }
+
+    public static User fromItem(Item item) {
+        Map<String, String> claims = new HashMap<>();
+        item.attributes().forEach((name, value) -> {
+            if (name.startsWith(CLAIM) && value instanceof String s) {
+                claims.put(name.substring(CLAIM.length()), s);
+            }
         });
+        return new User(item.required("username"), item.required("passwordHash"), claims);
     }
 }

@@ -31,15 +31,12 @@ public final class UserinfoEndpoint implements Endpoint {
     private final ServerConfig config;
     private final TokenValidator validator;
     private final DpopNonces nonces;
-    private final UserRepository users;
     private final Clock clock;
 
-    public UserinfoEndpoint(ServerConfig config, TokenValidator validator, DpopNonces nonces, UserRepository users,
-                            Clock clock) {
+    public UserinfoEndpoint(ServerConfig config, TokenValidator validator, DpopNonces nonces, Clock clock) {
         this.config = config;
         this.validator = validator;
         this.nonces = nonces;
-        this.users = users;
         this.clock = clock;
     }
 
@@ -55,8 +52,11 @@ public final class UserinfoEndpoint implements Endpoint {
             throw ResourceErrors.invalidRequest("access tokens are accepted only in the Authorization header");
         }
         // Token, sender constraint and revocation: the same validator every resource uses.
-        ValidatedToken token = validator.validate(request,
-                config.url(Paths.USERINFO, request.clientCertificate().isPresent()));
+        // The user is read in the same request as the revocation check.
+        TokenValidator.Validated validated = validator.validate(request,
+                config.url(Paths.USERINFO, request.clientCertificate().isPresent()),
+                claims -> claims.getSubject() == null ? List.of() : List.of(UserRepository.key(claims.getSubject())));
+        ValidatedToken token = validated.token();
         if (!token.scopes().contains("openid")) {
             // OIDC Core 5.3: userinfo serves OpenID Connect tokens only (least privilege).
             throw OAuthException.status(403, "insufficient_scope", "userinfo needs a token with the openid scope")
@@ -64,7 +64,8 @@ public final class UserinfoEndpoint implements Endpoint {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("sub", token.subject());
-        Optional<User> user = users.find(token.subject(), now);
+        Optional<User> user = Optional.ofNullable(validated.items().get(UserRepository.key(token.subject())))
+                .map(UserRepository::fromItem);
         for (String scope : token.scopes()) {
             for (String claim : CLAIMS_BY_SCOPE.getOrDefault(scope, List.of())) {
                 user.map(u -> u.claims().get(claim)).ifPresent(v -> body.put(claim,

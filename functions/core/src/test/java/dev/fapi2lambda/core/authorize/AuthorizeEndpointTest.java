@@ -209,7 +209,9 @@ class AuthorizeEndpointTest {
         Response done = flow.approve(browser, CLIENT_ID, push());
         Map<String, String> params = assertRedirect(REDIRECT_URI + "?", done);
         assertEquals(List.of("code", "state", "iss"), List.copyOf(params.keySet()));
-        assertTrue(Base64.getUrlDecoder().decode(params.get("code")).length >= 16);
+        String[] code = params.get("code").split("\\.");
+        assertEquals(2, code.length, "<id>.<secret>");
+        assertTrue(Base64.getUrlDecoder().decode(code[1]).length >= 16);
         assertEquals("af0ifjsldkj", params.get("state"));
         assertEquals(ISSUER, params.get("iss"));
         assertTrue(cookieNamed(done, "__Host-fapi2-ia-").contains("Max-Age=0"), "the interaction cookie is cleared");
@@ -243,13 +245,14 @@ class AuthorizeEndpointTest {
     }
 
     @Test
-    @DisplayName("C-AZ-4 the code is stored only as code#<sha256> with client, redirect URI, scopes, PKCE, nonce, subject, auth time, DPoP key, 60 s")
+    @DisplayName("C-AZ-4 the code is stored only as its SHA-256, on its request's item with client, redirect URI, scopes, PKCE, nonce, subject, auth time, DPoP key, 60 s")
     void codeIsStoredHashedWithItsRequest() {
         Instant loginTime = f.clock.instant();
         Response consent = login(open(push()), USERNAME, PASSWORD);
         f.clock.advance(Duration.ofSeconds(5));
         String code = Browser.redirectParams(browser.submit(consent, "decision", "allow")).get("code");
-        Item item = f.store.get("code#" + Flow.sha256Url(code), f.clock.instant()).orElseThrow();
+        Item item = codeItem(code);
+        assertEquals(Flow.sha256Url(code), item.required("codeHash"));
         assertEquals(CLIENT_ID, item.required("clientId"));
         assertEquals(REDIRECT_URI, item.required("redirectUri"));
         assertEquals(List.of("openid", "accounts"), item.strings("scopes"));
@@ -308,7 +311,7 @@ class AuthorizeEndpointTest {
         Response consent = open(push());
         assertConsentPage(consent);
         String code = Browser.redirectParams(browser.submit(consent, "decision", "allow")).get("code");
-        Item stored = f.store.get("code#" + Flow.sha256Url(code), f.clock.instant()).orElseThrow();
+        Item stored = codeItem(code);
         assertEquals(loginTime.getEpochSecond(), stored.number("authTime").orElseThrow());
         assertLoginPage(new Browser(f.authorize).open(CLIENT_ID, push()));
     }
@@ -358,5 +361,10 @@ class AuthorizeEndpointTest {
             assertTrue(page.body().contains("&lt;script&gt;alert(1)&lt;/script&gt;"), page.body());
         }
         assertEquals(303, browser.submit(consent, "decision", "allow").status());
+    }
+
+    /** The item a code names: {@code par#<id>} for the code {@code <id>.<secret>}. */
+    private Item codeItem(String code) {
+        return f.store.get("par#" + code.substring(0, code.indexOf('.')), f.clock.instant()).orElseThrow();
     }
 }

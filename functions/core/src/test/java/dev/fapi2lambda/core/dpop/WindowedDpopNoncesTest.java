@@ -132,6 +132,18 @@ class WindowedDpopNoncesTest {
                 return store.increment(pk, attribute, expiresAt, now);
             }
 
+            public Optional<Item> change(dev.fapi2lambda.core.store.Change change, Instant now) {
+                return store.change(change, now);
+            }
+
+            public java.util.OptionalInt transact(List<dev.fapi2lambda.core.store.Write> writes, Instant now) {
+                return store.transact(writes, now);
+            }
+
+            public Map<String, Item> getAll(java.util.Collection<String> pks, Instant now) {
+                return store.getAll(pks, now);
+            }
+
             public List<Item> list(String prefix) {
                 return store.list(prefix);
             }

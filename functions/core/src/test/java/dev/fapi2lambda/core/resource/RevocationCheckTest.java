@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.testing.CountingItemStore;
 import dev.fapi2lambda.core.testing.InMemoryItemStore;
 import dev.fapi2lambda.core.testing.MutableClock;
 import dev.fapi2lambda.core.token.Grant;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class RevocationCheckTest {
     private final MutableClock clock = MutableClock.at("2026-11-24T12:00:00Z");
-    private final CountingStore store = new CountingStore(new InMemoryItemStore());
+    private final CountingItemStore store = new CountingItemStore(new InMemoryItemStore());
     private final Grants grants = new Grants(store);
     private Grant grant;
 
@@ -37,7 +38,7 @@ class RevocationCheckTest {
     void saveGrant() {
         grant = new Grant("grant-1", "client-1", "alice", List.of("openid"), clock.instant(), Optional.of("jkt"),
                 Optional.empty(), "refresh-hash", false, clock.instant().plus(Duration.ofDays(30)));
-        grants.create(grant, clock.instant());
+        store.transact(List.of(grants.create(grant)), clock.instant());
     }
 
     private static JWTClaimsSet token(String gid, String jti) {
@@ -88,7 +89,7 @@ class RevocationCheckTest {
         RevocationCheck check = new RevocationCheck(store, Duration.ofSeconds(30));
         assertTrue(check.isRevoked(token(null, "at-1"), now()));
         assertTrue(check.isRevoked(token("grant-1", null), now()));
-        assertEquals(0, store.reads.get());
+        assertEquals(0, store.reads());
     }
 
     @Test
@@ -96,10 +97,10 @@ class RevocationCheckTest {
     void noCache() {
         RevocationCheck check = new RevocationCheck(store, Duration.ZERO);
         assertFalse(check.isRevoked(token("grant-1", "at-1"), now()));
-        int reads = store.reads.get();
+        int reads = store.reads();
         assertTrue(reads > 0);
         assertFalse(check.isRevoked(token("grant-1", "at-1"), now()));
-        assertEquals(2 * reads, store.reads.get());
+        assertEquals(2 * reads, store.reads());
         grants.revoke("grant-1", now());
         assertTrue(check.isRevoked(token("grant-1", "at-1"), now()));
     }
@@ -110,11 +111,11 @@ class RevocationCheckTest {
         RevocationCheck check = new RevocationCheck(store, Duration.ofSeconds(30));
         Instant first = now();
         assertFalse(check.isRevoked(token("grant-1", "at-1"), first));
-        int reads = store.reads.get();
+        int reads = store.reads();
         grants.revoke("grant-1", now());
         clock.advance(Duration.ofSeconds(29));
         assertFalse(check.isRevoked(token("grant-1", "at-1"), now()), "still the cached live answer");
-        assertEquals(reads, store.reads.get(), "no read within the cache age");
+        assertEquals(reads, store.reads(), "no read within the cache age");
         clock.advance(Duration.ofSeconds(1));
         assertTrue(check.isRevoked(token("grant-1", "at-1"), now()), "read again at 30 s: revoked");
         // Another token of the same grant was never cached: read, revoked.
@@ -128,57 +129,10 @@ class RevocationCheckTest {
         store.put(Item.of(RevocationCheck.revokedTokenKey("at-1")).expiresAt(now().plusSeconds(10)).build());
         assertTrue(check.isRevoked(token("grant-1", "at-1"), now()));
         clock.advance(Duration.ofSeconds(11));
-        int reads = store.reads.get();
+        int reads = store.reads();
         assertTrue(check.isRevoked(token("grant-1", "at-1"), now()));
-        assertEquals(reads, store.reads.get(), "answered from memory");
+        assertEquals(reads, store.reads(), "answered from memory");
         // A fresh check (a new container) reads the table: the item is gone, the grant live.
         assertFalse(new RevocationCheck(store, Duration.ofSeconds(30)).isRevoked(token("grant-1", "at-1"), now()));
-    }
-
-    /** The store, counting reads. */
-    private static final class CountingStore implements ItemStore {
-        private final ItemStore delegate;
-        final AtomicInteger reads = new AtomicInteger();
-
-        CountingStore(ItemStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Optional<Item> get(String pk, Instant now) {
-            reads.incrementAndGet();
-            return delegate.get(pk, now);
-        }
-
-        @Override
-        public void put(Item item) {
-            delegate.put(item);
-        }
-
-        @Override
-        public boolean putIfAbsent(Item item, Instant now) {
-            return delegate.putIfAbsent(item, now);
-        }
-
-        @Override
-        public Optional<Item> consume(String pk, Instant now) {
-            return delegate.consume(pk, now);
-        }
-
-        @Override
-        public Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
-                                     Optional<String> unlessSet, Instant now) {
-            return delegate.update(pk, set, expected, unlessSet, now);
-        }
-
-        @Override
-        public long increment(String pk, String attribute, Instant expiresAt, Instant now) {
-            return delegate.increment(pk, attribute, expiresAt, now);
-        }
-
-        @Override
-        public List<Item> list(String prefix) {
-            return delegate.list(prefix);
-        }
     }
 }

@@ -53,7 +53,7 @@ class TokenValidatorExampleTest {
         ECKey dpopKey = TestKeys.ec();
         Grant grant = new Grant("g1", "client-1", "alice", List.of("openid", "accounts"), clock.instant(),
                 Optional.of(TestKeys.thumbprint(dpopKey)), Optional.empty(), "h", false, clock.instant().plus(Duration.ofDays(1)));
-        new Grants(itemStore).create(grant, clock.instant());
+        itemStore.transact(java.util.List.of(new Grants(itemStore).create(grant)), clock.instant());
         String accessToken = new TokenIssuer(ServerConfig.defaults(ISSUER).withApiAudience(RESOURCE),
                 new JwtSigner(issuerKeys), new Secrets(new SecureRandom())).accessToken(grant, clock.instant());
 

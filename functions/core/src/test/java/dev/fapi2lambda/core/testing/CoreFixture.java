@@ -84,7 +84,7 @@ public final class CoreFixture {
     public final AuthorizationCodes codes = new AuthorizationCodes(store, secrets);
     public final Grants grants = new Grants(store);
     public final TokenIssuer tokenIssuer = new TokenIssuer(config, new JwtSigner(serverKeys), secrets);
-    public final AuthorizeEndpoint authorize = new AuthorizeEndpoint(config, clients, pushedRequests, users, store, codes,
+    public final AuthorizeEndpoint authorize = new AuthorizeEndpoint(config, clients, pushedRequests, store, codes,
             secrets, clock);
     public final TokenEndpoint token = new TokenEndpoint(config, clientAuthentication, dpopWithNonces, dpopNonces,
             new CodeGrant(config, codes, grants, tokenIssuer, clock), new RefreshGrant(config, grants, tokenIssuer, clock),
@@ -92,7 +92,7 @@ public final class CoreFixture {
     public final UserinfoEndpoint userinfo = new UserinfoEndpoint(config, new dev.fapi2lambda.core.resource.TokenValidator(
             new AccessTokenVerifier(ISSUER, ISSUER, serverKeys::publicKeys), dpopWithNonces,
             java.util.Optional.of(new dev.fapi2lambda.core.resource.RevocationCheck(store, java.time.Duration.ZERO)), clock),
-            dpopNonces, users, clock);
+            dpopNonces, clock);
 
     public CoreFixture() {
         clients.save(client(CLIENT_ID, new JWKSet(List.of(clientEcKey.toPublicJWK(), clientRsaKey.toPublicJWK())), false));

@@ -124,16 +124,17 @@ class BindingTest {
     void refreshGrantChecksCertificate() throws Exception {
         MutableClock clock = new MutableClock(TestCertificates.VALID_AT);
         MtlsFixture f = new MtlsFixture();
-        Grants grants = new Grants(new InMemoryItemStore());
+        InMemoryItemStore grantStore = new InMemoryItemStore();
+        Grants grants = new Grants(grantStore);
         Secrets secrets = new Secrets(new SecureRandom());
         TokenIssuer issuer = new TokenIssuer(f.config,
                 new JwtSigner(new JwkKeyService(List.of(TestKeys.rsa(), TestKeys.ec()))), secrets);
         RefreshGrant refresh = new RefreshGrant(f.config, grants, issuer, clock);
         String refreshToken = issuer.refreshToken("grant-1");
         Instant now = clock.instant();
-        grants.create(new Grant("grant-1", "client-b", "alice", List.of("openid"), now, Optional.empty(),
-                Optional.of(CertificateTrust.thumbprint(cert)), Hashes.sha256Url(refreshToken), false,
-                now.plusSeconds(3600)), now);
+        grantStore.transact(List.of(grants.create(new Grant("grant-1", "client-b", "alice", List.of("openid"), now,
+                Optional.empty(), Optional.of(CertificateTrust.thumbprint(cert)), Hashes.sha256Url(refreshToken), false,
+                now.plusSeconds(3600)))), now);
         Request request = MtlsFixture.post(Paths.TOKEN, Forms.params("grant_type", "refresh_token",
                 "refresh_token", refreshToken), cert);
         Form form = Form.of(request, f.config.maxBodyBytes());

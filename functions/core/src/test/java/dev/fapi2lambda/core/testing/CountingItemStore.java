@@ -1,0 +1,117 @@
+package dev.fapi2lambda.core.testing;
+
+import dev.fapi2lambda.core.store.Change;
+import dev.fapi2lambda.core.store.Item;
+import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.store.Write;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A store that counts its calls by method. Every method of the port is one DynamoDB request in
+ * DynamoDbItemStore (increment: one, or two on an expired leftover), so the counts are the
+ * requests a piece of work costs.
+ */
+public final class CountingItemStore implements ItemStore {
+    private final ItemStore delegate;
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    public CountingItemStore(ItemStore delegate) {
+        this.delegate = delegate;
+    }
+
+    private void count(String method) {
+        calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+    }
+
+    public int calls(String method) {
+        AtomicInteger n = calls.get(method);
+        return n == null ? 0 : n.get();
+    }
+
+    public int total() {
+        return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** Read requests: GetItem and BatchGetItem. */
+    public int reads() {
+        return calls("get") + calls("getAll");
+    }
+
+    public Map<String, Integer> snapshot() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        calls.forEach((m, n) -> out.put(m, n.get()));
+        return out;
+    }
+
+    public void reset() {
+        calls.clear();
+    }
+
+    @Override
+    public Optional<Item> get(String pk, Instant now) {
+        count("get");
+        return delegate.get(pk, now);
+    }
+
+    @Override
+    public void put(Item item) {
+        count("put");
+        delegate.put(item);
+    }
+
+    @Override
+    public boolean putIfAbsent(Item item, Instant now) {
+        count("putIfAbsent");
+        return delegate.putIfAbsent(item, now);
+    }
+
+    @Override
+    public Optional<Item> consume(String pk, Instant now) {
+        count("consume");
+        return delegate.consume(pk, now);
+    }
+
+    @Override
+    public Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
+                                 Optional<String> unlessSet, Instant now) {
+        count("update");
+        return delegate.update(pk, set, expected, unlessSet, now);
+    }
+
+    @Override
+    public Optional<Item> change(Change change, Instant now) {
+        count("change");
+        return delegate.change(change, now);
+    }
+
+    @Override
+    public OptionalInt transact(List<Write> writes, Instant now) {
+        count("transact");
+        return delegate.transact(writes, now);
+    }
+
+    @Override
+    public Map<String, Item> getAll(Collection<String> pks, Instant now) {
+        count("getAll");
+        return delegate.getAll(pks, now);
+    }
+
+    @Override
+    public long increment(String pk, String attribute, Instant expiresAt, Instant now) {
+        count("increment");
+        return delegate.increment(pk, attribute, expiresAt, now);
+    }
+
+    @Override
+    public List<Item> list(String prefix) {
+        count("list");
+        return delegate.list(prefix);
+    }
+}
