@@ -27,15 +27,39 @@ final class CallCounter implements ExecutionInterceptor {
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         calls.computeIfAbsent(name(attributes), k -> new LongAdder()).increment();
-        String kind = itemKind(context.request());
-        if (kind != null) {
-            items.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + " " + kind,
-                    k -> new LongAdder()).increment();
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        for (AttributeValue pk : keys(context.request())) {
+            String kind = itemKind(pk);
+            if (kind != null) {
+                items.computeIfAbsent(operation + " " + kind, k -> new LongAdder()).increment();
+            }
         }
     }
 
-    /** The kind of item a DynamoDB request touches: its key's prefix up to '#' ("client#", "jti#", ...). */
-    private static String itemKind(SdkRequest request) {
+    /** The keys a DynamoDB request touches (a transaction or a batch touches several). */
+    private static java.util.List<AttributeValue> keys(SdkRequest request) {
+        java.util.List<AttributeValue> keys = new java.util.ArrayList<>();
+        if (request instanceof software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest r) {
+            for (var item : r.transactItems()) {
+                if (item.put() != null) {
+                    keys.add(item.put().item().get("pk"));
+                } else if (item.update() != null) {
+                    keys.add(item.update().key().get("pk"));
+                } else if (item.delete() != null) {
+                    keys.add(item.delete().key().get("pk"));
+                } else if (item.conditionCheck() != null) {
+                    keys.add(item.conditionCheck().key().get("pk"));
+                }
+            }
+        } else if (request instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest r) {
+            r.requestItems().values().forEach(k -> k.keys().forEach(key -> keys.add(key.get("pk"))));
+        } else {
+            keys.add(singleKey(request));
+        }
+        return keys;
+    }
+
+    private static AttributeValue singleKey(SdkRequest request) {
         AttributeValue pk = null;
         if (request instanceof GetItemRequest r) {
             pk = r.key().get("pk");
@@ -46,6 +70,11 @@ final class CallCounter implements ExecutionInterceptor {
         } else if (request instanceof DeleteItemRequest r) {
             pk = r.key().get("pk");
         }
+        return pk;
+    }
+
+    /** The kind of item a key names: its prefix up to '#' ("client#", "jti#", ...). */
+    private static String itemKind(AttributeValue pk) {
         if (pk == null || pk.s() == null) {
             return null;
         }

@@ -63,7 +63,8 @@ public final class CoreFixture {
 
     public final MutableClock clock = MutableClock.at("2026-11-24T12:00:00Z");
     public final ServerConfig config = ServerConfig.defaults(ISSUER);
-    public final InMemoryItemStore store = new InMemoryItemStore();
+    /** The in-memory store, counting every call (each is one DynamoDB request in production). */
+    public final CountingItemStore store = new CountingItemStore(new InMemoryItemStore());
     public final ClientRepository clients = new ClientRepository(store);
     public final ECKey clientEcKey = TestKeys.ec();
     public final RSAKey clientRsaKey = TestKeys.rsa();

@@ -27,11 +27,25 @@ public final class CountingItemStore implements ItemStore {
     }
 
     private void count(String method) {
-        calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+        count(method, "*");
     }
 
+    /** Counts a call on one key, by the kind of item (the key's prefix up to '#'). */
+    private void count(String method, String pk) {
+        int hash = pk.indexOf('#');
+        String kind = hash < 0 ? pk : pk.substring(0, hash + 1);
+        calls.computeIfAbsent(method + " " + kind, m -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** Calls of a method, on any item. */
     public int calls(String method) {
-        AtomicInteger n = calls.get(method);
+        return calls.entrySet().stream().filter(e -> e.getKey().startsWith(method + " "))
+                .mapToInt(e -> e.getValue().get()).sum();
+    }
+
+    /** Calls of a method on one kind of item ("client#"). */
+    public int calls(String method, String kind) {
+        AtomicInteger n = calls.get(method + " " + kind);
         return n == null ? 0 : n.get();
     }
 
@@ -56,38 +70,38 @@ public final class CountingItemStore implements ItemStore {
 
     @Override
     public Optional<Item> get(String pk, Instant now) {
-        count("get");
+        count("get", pk);
         return delegate.get(pk, now);
     }
 
     @Override
     public void put(Item item) {
-        count("put");
+        count("put", item.pk());
         delegate.put(item);
     }
 
     @Override
     public boolean putIfAbsent(Item item, Instant now) {
-        count("putIfAbsent");
+        count("putIfAbsent", item.pk());
         return delegate.putIfAbsent(item, now);
     }
 
     @Override
     public Optional<Item> consume(String pk, Instant now) {
-        count("consume");
+        count("consume", pk);
         return delegate.consume(pk, now);
     }
 
     @Override
     public Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
                                  Optional<String> unlessSet, Instant now) {
-        count("update");
+        count("update", pk);
         return delegate.update(pk, set, expected, unlessSet, now);
     }
 
     @Override
     public Optional<Item> change(Change change, Instant now) {
-        count("change");
+        count("change", change.pk());
         return delegate.change(change, now);
     }
 
@@ -105,7 +119,7 @@ public final class CountingItemStore implements ItemStore {
 
     @Override
     public long increment(String pk, String attribute, Instant expiresAt, Instant now) {
-        count("increment");
+        count("increment", pk);
         return delegate.increment(pk, attribute, expiresAt, now);
     }
 

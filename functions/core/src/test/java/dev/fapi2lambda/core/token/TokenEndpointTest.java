@@ -164,6 +164,27 @@ class TokenEndpointTest {
         assertError(400, "invalid_grant", () -> redeem(f.secrets.next(), flow.tokenProof(dpopKey)));
     }
 
+    @Test
+    @DisplayName("C-TOK-2 a code naming a real request (its id) with a guessed secret is 400 invalid_grant and spends nothing")
+    void guessedSecretOfARealCode() {
+        String code = flow.code(dpopKey);
+        String id = code.substring(0, code.indexOf('.'));
+        assertError(400, "invalid_grant", () -> redeem(id + "." + f.secrets.next(), flow.tokenProof(dpopKey)));
+        assertError(400, "invalid_grant", () -> redeem(id, flow.tokenProof(dpopKey)));
+        assertError(400, "invalid_grant", () -> redeem(id + ".", flow.tokenProof(dpopKey)));
+        // The real code was not touched: it still works, once.
+        Response ok = flow.token(flow.codeForm(CLIENT_ID, code), flow.tokenProof(dpopKey));
+        assertEquals(200, ok.status(), ok::body);
+    }
+
+    @Test
+    @DisplayName("C-TOK-2 the id of a request that has no code yet (before consent) is no code")
+    void requestWithoutCodeYet() {
+        String requestUri = flow.push(dpopKey);
+        String id = Flow.sha256Url(requestUri);
+        assertError(400, "invalid_grant", () -> redeem(id + "." + f.secrets.next(), flow.tokenProof(dpopKey)));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXK", "short"})
     @DisplayName("C-TOK-4 a missing or wrong code_verifier is 400 invalid_grant")
