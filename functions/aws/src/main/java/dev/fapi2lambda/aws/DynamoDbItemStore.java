@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 
 /**
  * The store port on one DynamoDB table (DESIGN.md 3). Every condition that decides a one-time
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 public final class DynamoDbItemStore implements ItemStore {
     static final String PK = "pk";
+    private static final int ATTEMPTS = 5;
     private static final String LIVE = "(attribute_not_exists(expiresAt) OR expiresAt > :now)";
     private final DynamoDbClient dynamo;
     private final String table;
@@ -67,6 +69,8 @@ public final class DynamoDbItemStore implements ItemStore {
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
+        } catch (TransactionConflictException e) {
+            return false;   // a transaction is writing this very guard now: the other request uses it
         }
     }
 
@@ -109,33 +113,37 @@ public final class DynamoDbItemStore implements ItemStore {
             names.put("#u", a);
             condition.append(" AND attribute_not_exists(#u)");
         });
-        try {
-            var updated = dynamo.updateItem(r -> r.tableName(table).key(key(pk))
-                    .updateExpression("SET " + String.join(", ", assignments))
-                    .conditionExpression(condition.toString())
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_OLD));
-            return Optional.of(fromDynamo(updated.attributes()));
-        } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
-        }
+        return retryingConflicts(() -> {
+            try {
+                var updated = dynamo.updateItem(r -> r.tableName(table).key(key(pk))
+                        .updateExpression("SET " + String.join(", ", assignments))
+                        .conditionExpression(condition.toString())
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_OLD));
+                return Optional.of(fromDynamo(updated.attributes()));
+            } catch (ConditionalCheckFailedException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     @Override
     public Optional<Item> change(Change change, Instant now) {
         Expression e = Expression.of(change, now);
-        try {
-            var updated = dynamo.updateItem(r -> r.tableName(table).key(key(change.pk()))
-                    .updateExpression(e.update())
-                    .conditionExpression(e.condition())
-                    .expressionAttributeNames(e.names())
-                    .expressionAttributeValues(e.values())
-                    .returnValues(ReturnValue.ALL_NEW));
-            return Optional.of(fromDynamo(updated.attributes()));
-        } catch (ConditionalCheckFailedException failed) {
-            return Optional.empty();
-        }
+        return retryingConflicts(() -> {
+            try {
+                var updated = dynamo.updateItem(r -> r.tableName(table).key(key(change.pk()))
+                        .updateExpression(e.update())
+                        .conditionExpression(e.condition())
+                        .expressionAttributeNames(e.names())
+                        .expressionAttributeValues(e.values())
+                        .returnValues(ReturnValue.ALL_NEW));
+                return Optional.of(fromDynamo(updated.attributes()));
+            } catch (ConditionalCheckFailedException failed) {
+                return Optional.empty();
+            }
+        });
     }
 
     @Override
@@ -156,19 +164,24 @@ public final class DynamoDbItemStore implements ItemStore {
                         .expressionAttributeNames(e.names()).expressionAttributeValues(e.values())).build());
             }
         }
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(items));
-            return OptionalInt.empty();
-        } catch (TransactionCanceledException cancelled) {
-            List<CancellationReason> reasons = cancelled.cancellationReasons();
-            for (int i = 0; i < reasons.size(); i++) {
-                String code = reasons.get(i).code();
-                // A failed condition, or a concurrent transaction on the same item: this write lost.
-                if ("ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code)) {
-                    return OptionalInt.of(i);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(items));
+                return OptionalInt.empty();
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                for (int i = 0; i < reasons.size(); i++) {
+                    if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
+                        return OptionalInt.of(i);
+                    }
                 }
+                boolean conflict = reasons.stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
+                if (!conflict || attempt == ATTEMPTS) {
+                    throw cancelled;   // throttling, validation, capacity, or a lasting conflict: an error
+                }
+                // Another transaction on one of the items is committing: decide on its outcome, not ours.
+                backOff(attempt);
             }
-            throw cancelled;   // throttling, validation, capacity: not a decision, an error
         }
     }
 
@@ -181,8 +194,11 @@ public final class DynamoDbItemStore implements ItemStore {
         List<Map<String, AttributeValue>> keys = pks.stream().distinct().map(DynamoDbItemStore::key).toList();
         Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
         for (int attempt = 0; !request.isEmpty(); attempt++) {
-            if (attempt == 5) {
-                throw new IllegalStateException("BatchGetItem left keys unprocessed after 5 attempts");
+            if (attempt == ATTEMPTS) {
+                throw new IllegalStateException("BatchGetItem left keys unprocessed after " + ATTEMPTS + " attempts");
+            }
+            if (attempt > 0) {
+                backOff(attempt);   // unprocessed keys mean throttling: wait before asking again
             }
             Map<String, KeysAndAttributes> pending = request;
             BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(pending));
@@ -191,6 +207,33 @@ public final class DynamoDbItemStore implements ItemStore {
             request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
         }
         return found;
+    }
+
+    /**
+     * A single-item write that met a transaction in progress on its item (TransactionConflict) is
+     * tried again once that has settled; if it keeps meeting one, it is refused (empty).
+     */
+    private static Optional<Item> retryingConflicts(java.util.function.Supplier<Optional<Item>> write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return write.get();
+            } catch (TransactionConflictException conflict) {
+                if (attempt == ATTEMPTS) {
+                    return Optional.empty();
+                }
+                backOff(attempt);
+            }
+        }
+    }
+
+    /** Exponential back-off with full jitter: up to 10, 20, 40, 80 ms. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 10L << Math.min(attempt, 4)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
     }
 
     /** A change as DynamoDB expressions; the condition always includes "exists and live". */

@@ -39,7 +39,8 @@ public record Change(String pk, Map<String, Object> set, Map<String, Long> add, 
         return expected.entrySet().stream().allMatch(e -> e.getValue().equals(a.get(e.getKey())))
                 && present.stream().allMatch(a::containsKey)
                 && absent.stream().noneMatch(a::containsKey)
-                && below.entrySet().stream().allMatch(e -> !(a.get(e.getKey()) instanceof Long v) || v < e.getValue());
+                && below.entrySet().stream().allMatch(e -> !a.containsKey(e.getKey())
+                        || a.get(e.getKey()) instanceof Long v && v < e.getValue());
     }
 
     /** The item with the change applied. */

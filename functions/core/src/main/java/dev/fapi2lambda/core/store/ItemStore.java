@@ -46,7 +46,7 @@ public interface ItemStore {
 
     /**
      * Applies the change if the item is live and the change's conditions hold; returns the item as
-     * it is after the change. Of concurrent callers whose conditions hold on the same state, exactly
+     * it is after the change. Of concurrent callers whose conditions hold on the same state, at most
      * one gets the item; the others, and any caller once the item is gone or expired, get empty.
      */
     Optional<Item> change(Change change, Instant now);
@@ -54,8 +54,8 @@ public interface ItemStore {
     /**
      * Writes all or nothing, in one request: empty if every write's condition held and all were
      * written; otherwise nothing was written and the answer is the index of a write whose condition
-     * failed (or that a concurrent transaction on the same item stopped). At most 100 writes, each on
-     * a different key.
+     * failed. A conflict with a concurrent transaction on the same item is retried, so an index means
+     * the condition failed on committed state. At most 100 writes, each on a different key.
      */
     OptionalInt transact(List<Write> writes, Instant now);
 

@@ -59,7 +59,9 @@ public final class CodeGrant {
         Optional<String> idToken = code.scopes().contains("openid")
                 ? Optional.of(issuer.idToken(client, grant, code.nonce(), now)) : Optional.empty();
         // One write: the jtis, the code spent (if no one spent it first) and the grant, all or nothing.
-        OptionalInt failed = oneTime.commitWith(List.of(codes.redeem(value, now, grant.expiresAt()), grants.create(grant)), now);
+        // The code's 60 s are checked again at the moment of the write, after the signing.
+        OptionalInt failed = oneTime.commitWith(List.of(codes.redeem(value, now, grant.expiresAt()), grants.create(grant)),
+                clock.instant());
         if (failed.isPresent()) {
             // Another redemption won the race (or the grant id exists): either way not this one.
             throw replayed(oneTime, code, now);

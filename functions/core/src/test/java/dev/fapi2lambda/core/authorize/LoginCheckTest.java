@@ -89,4 +89,46 @@ class LoginCheckTest {
         f.clock.advance(LoginCheck.THROTTLE_WINDOW.plus(Duration.ofSeconds(1)));
         assertInstanceOf(LoginCheck.Outcome.Success.class, check.check(CoreFixture.USERNAME, CoreFixture.PASSWORD, now()));
     }
+
+    @Test
+    @DisplayName("C-AZ-6 known and unknown names are counted in the same fixed windows: a new window answers alike")
+    void windowsAreTheSameForKnownAndUnknownNames() {
+        f.clock.advance(Duration.ofMinutes(7));     // 12:07, in the window that started at 12:00
+        for (String name : List.of(CoreFixture.USERNAME, "nobody")) {
+            for (int i = 0; i < 5; i++) {
+                check.check(name, "wrong", now());
+            }
+        }
+        f.clock.advance(Duration.ofMinutes(8).plusSeconds(1));                     // the next window
+        for (String name : List.of(CoreFixture.USERNAME, "nobody")) {
+            assertInstanceOf(LoginCheck.Outcome.Failure.class, check.check(name, "wrong", now()), name);
+        }
+    }
+
+    @Test
+    @DisplayName("C-AZ-6 a name differing only in case is another name, for known and unknown names alike")
+    void caseVariantsAreOtherNames() {
+        for (String name : List.of(CoreFixture.USERNAME, "nobody")) {
+            for (int i = 0; i < 5; i++) {
+                check.check(name, "wrong", now());
+            }
+            String variant = name.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + name.substring(1);
+            assertInstanceOf(LoginCheck.Outcome.Failure.class, check.check(variant, "wrong", now()), variant);
+            assertInstanceOf(LoginCheck.Outcome.Throttled.class, check.check(name, "wrong", now()), name);
+        }
+    }
+
+    @Test
+    @DisplayName("C-AZ-6 failures in earlier windows do not pile up on the user's item; an over-long name is refused")
+    void earlierWindowsAreDropped() {
+        for (int window = 0; window < 4; window++) {
+            check.check(CoreFixture.USERNAME, "wrong", now());
+            check.check(CoreFixture.USERNAME, "wrong", now());
+            f.clock.advance(LoginCheck.THROTTLE_WINDOW);
+        }
+        long counts = f.store.get("user#" + CoreFixture.USERNAME, now()).orElseThrow().attributes().keySet().stream()
+                .filter(a -> a.startsWith(LoginCheck.ATTEMPTS)).count();
+        assertEquals(1, counts, "only the last window's count is kept");
+        assertInstanceOf(LoginCheck.Outcome.Failure.class, check.check("a".repeat(10_000), "wrong", now()));
+    }
 }

@@ -178,6 +178,18 @@ class TokenEndpointTest {
     }
 
     @Test
+    @DisplayName("C-TOK-1 a guessed secret with the id of a redeemed code is no replay: invalid_grant, and the grant lives on")
+    void guessedSecretOfARedeemedCode() {
+        String code = flow.code(dpopKey);
+        Map<String, Object> tokens = flow.redeem(CLIENT_ID, code, dpopKey);
+        String id = code.substring(0, code.indexOf('.'));
+        assertError(400, "invalid_grant", () -> redeem(id + "." + f.secrets.next(), flow.tokenProof(dpopKey)));
+        Response refreshed = flow.token(flow.refreshForm(CLIENT_ID, (String) tokens.get("refresh_token")),
+                flow.tokenProof(dpopKey));
+        assertEquals(200, refreshed.status(), "not revoked: " + refreshed.body());
+    }
+
+    @Test
     @DisplayName("C-TOK-2 the id of a request that has no code yet (before consent) is no code")
     void requestWithoutCodeYet() {
         String requestUri = flow.push(dpopKey);
