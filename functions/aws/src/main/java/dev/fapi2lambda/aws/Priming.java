@@ -338,7 +338,7 @@ public final class Priming implements Resource {
                 BatchGetItemResponse.builder().responses(Map.of(TABLE, List.of(item))).build());
         int fields = 0;
         for (SdkPojo object : objects) {
-            fields += object.sdkFields().size() + (object.toString().isEmpty() ? 0 : 1);
+            fields += object.sdkFields().size();
         }
         // SigV4 over a request that is never sent, with dummy credentials.
         SdkHttpFullRequest request = SdkHttpFullRequest.builder()
