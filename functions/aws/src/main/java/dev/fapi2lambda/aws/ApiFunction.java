@@ -19,7 +19,10 @@ import java.util.logging.Logger;
  * id and the exception's type and place only (its message might echo client input).
  */
 public abstract class ApiFunction implements RequestStreamHandler {
-    private static final Logger LOG = Logger.getLogger(ApiFunction.class.getName());
+    /** Only when something is logged: initialising java.util.logging costs a cold start about 10 ms. */
+    private static final class Log {
+        static final Logger LOG = Logger.getLogger(ApiFunction.class.getName());
+    }
     private final Endpoint endpoint;
 
     protected ApiFunction(Endpoint endpoint) {
@@ -58,7 +61,7 @@ public abstract class ApiFunction implements RequestStreamHandler {
             return ErrorResponses.render(e);
         } catch (RuntimeException e) {
             StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
-            LOG.log(Level.SEVERE, "request {0} failed: {1} at {2}", new Object[] {requestId, e.getClass().getName(), where});
+            Log.LOG.log(Level.SEVERE, "request {0} failed: {1} at {2}", new Object[] {requestId, e.getClass().getName(), where});
             return ErrorResponses.serverError(requestId);
         }
     }

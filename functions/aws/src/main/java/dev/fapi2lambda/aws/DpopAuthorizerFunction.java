@@ -3,6 +3,7 @@ package dev.fapi2lambda.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.fapi2lambda.aws.Priming.Part;
 import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.resource.TokenValidator;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,16 @@ import java.util.logging.Logger;
  * not be cached (template.yaml: ReauthorizeEvery 0): every request brings a new proof.
  */
 public final class DpopAuthorizerFunction implements RequestStreamHandler {
-    private static final Logger LOG = Logger.getLogger(DpopAuthorizerFunction.class.getName());
+    /** Only when something is logged: initialising java.util.logging costs a cold start about 10 ms. */
+    private static final class Log {
+        static final Logger LOG = Logger.getLogger(DpopAuthorizerFunction.class.getName());
+    }
+
+    static {
+        // Cold start: access token (PS256), DPoP proof (ES256), nonce, jti and revocation items.
+        Priming.start(EnumSet.of(Part.TLS, Part.JSON, Part.ES256, Part.PS256, Part.SDK, Part.DYNAMODB));
+    }
+
     private final TokenValidator validator;
     private final Function<Request, String> resourceUrl;
 
@@ -73,7 +84,7 @@ public final class DpopAuthorizerFunction implements RequestStreamHandler {
             return policy("anonymous", "Deny", methodArn, denial(e));
         } catch (ParseException | RuntimeException e) {
             // Fail closed: an unexpected fault denies, and is logged without anything secret.
-            LOG.log(Level.SEVERE, "authorizer request {0} failed: {1}", new Object[] {requestId, e.getClass().getName()});
+            Log.LOG.log(Level.SEVERE, "authorizer request {0} failed: {1}", new Object[] {requestId, e.getClass().getName()});
             return policy("anonymous", "Deny", methodArn,
                     denial(OAuthException.status(401, "invalid_token", "the access token could not be checked")));
         }

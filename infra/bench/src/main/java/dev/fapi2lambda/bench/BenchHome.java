@@ -51,6 +51,30 @@ final class BenchHome {
                 .orElseThrow(() -> new IllegalStateException("no events/ folder above " + Path.of("").toAbsolutePath()));
     }
 
+    /**
+     * The JAVA_TOOL_OPTIONS value template.yaml (beside events/) gives the functions, or null when it
+     * sets none: the cold start runs the functions with exactly what is deployed.
+     */
+    static String deployedJavaToolOptions() {
+        Path template = events().getParent().resolve("template.yaml");
+        try {
+            String value = null;
+            for (String line : Files.readAllLines(template)) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*JAVA_TOOL_OPTIONS:\\s*(.*?)\\s*$")
+                        .matcher(line);
+                if (m.matches()) {
+                    if (value != null) {
+                        throw new IllegalStateException(template + " sets JAVA_TOOL_OPTIONS more than once");
+                    }
+                    value = m.group(1).replaceAll("\\s+#.*$", "").replaceAll("^'(.*)'$", "$1").replaceAll("^\"(.*)\"$", "$1");
+                }
+            }
+            return value == null || value.isBlank() ? null : value;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + template, e);
+        }
+    }
+
     private static Optional<Path> findUp(Path from, String name) {
         for (Path dir = from; dir != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve(name)) && Files.exists(dir.resolve("pom.xml"))) {

@@ -169,7 +169,8 @@ class TemplateTest {
         assertEquals(Map.of("Fn::Sub", "https://${MtlsDomainName}"), global.get("MTLS_BASE_URL"));
         assertEquals(Map.of("Ref", "Table"), global.get("TABLE_NAME"));
         assertEquals(Map.of("Ref", "PreviousKeyIds"), global.get("KMS_PREVIOUS_KEY_IDS"));
-        assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1", global.get("JAVA_TOOL_OPTIONS"));
+        assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:Tier3InvocationThreshold=100"
+                + " -XX:Tier3MinInvocationThreshold=50 -XX:Tier3CompileThreshold=1000", global.get("JAVA_TOOL_OPTIONS"));
     }
 
     @Test
