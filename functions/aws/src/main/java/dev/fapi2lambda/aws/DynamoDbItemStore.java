@@ -2,9 +2,9 @@ package dev.fapi2lambda.aws;
 
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
-import java.time.Instant;
 import dev.fapi2lambda.core.store.Change;
 import dev.fapi2lambda.core.store.Write;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -85,47 +85,6 @@ public final class DynamoDbItemStore implements ItemStore {
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
         }
-    }
-
-    @Override
-    public Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
-                                 Optional<String> unlessSet, Instant now) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":now", number(now.getEpochSecond()));
-        List<String> assignments = new ArrayList<>();
-        int i = 0;
-        for (Map.Entry<String, Object> e : set.entrySet()) {
-            names.put("#s" + i, e.getKey());
-            values.put(":s" + i, toDynamo(e.getValue()));
-            assignments.add("#s" + i + " = :s" + i);
-            i++;
-        }
-        StringBuilder condition = new StringBuilder("attribute_exists(pk) AND " + LIVE);
-        int j = 0;
-        for (Map.Entry<String, Object> e : expected.entrySet()) {
-            names.put("#e" + j, e.getKey());
-            values.put(":e" + j, toDynamo(e.getValue()));
-            condition.append(" AND #e").append(j).append(" = :e").append(j);
-            j++;
-        }
-        unlessSet.ifPresent(a -> {
-            names.put("#u", a);
-            condition.append(" AND attribute_not_exists(#u)");
-        });
-        return retryingConflicts(() -> {
-            try {
-                var updated = dynamo.updateItem(r -> r.tableName(table).key(key(pk))
-                        .updateExpression("SET " + String.join(", ", assignments))
-                        .conditionExpression(condition.toString())
-                        .expressionAttributeNames(names)
-                        .expressionAttributeValues(values)
-                        .returnValues(ReturnValue.ALL_OLD));
-                return Optional.of(fromDynamo(updated.attributes()));
-            } catch (ConditionalCheckFailedException e) {
-                return Optional.empty();
-            }
-        });
     }
 
     @Override

@@ -91,16 +91,16 @@ abstract class DynamoDbItemStoreTest {
     }
 
     @Test
-    @DisplayName("markOnce: sets the attribute for exactly one of 20 callers and returns the item as it was")
-    void markOnce() throws Exception {
+    @DisplayName("change guarded by its own attribute: sets it for exactly one of 20 callers")
+    void setOnce() throws Exception {
         store.put(Item.of("code#1").put("client", "c").expiresAt(NOW.plusSeconds(60)).build());
-        assertEquals(1, race(() -> store.markOnce("code#1", "redeemedAt", 1L, NOW).isPresent()));
+        assertEquals(1, race(() -> store.change(once("code#1", 1L), NOW).isPresent()));
         Item after = store.get("code#1", NOW).orElseThrow();
         assertEquals(Optional.of(1L), after.number("redeemedAt"));
-        assertTrue(store.markOnce("code#1", "redeemedAt", 2L, NOW).isEmpty());
+        assertTrue(store.change(once("code#1", 2L), NOW).isEmpty());
         store.put(Item.of("code#2").put("client", "c").expiresAt(NOW.plusSeconds(60)).build());
-        assertTrue(store.markOnce("code#2", "redeemedAt", 1L, NOW.plusSeconds(60)).isEmpty(), "expired code");
-        assertTrue(store.markOnce("code#missing", "redeemedAt", 1L, NOW).isEmpty());
+        assertTrue(store.change(once("code#2", 1L), NOW.plusSeconds(60)).isEmpty(), "expired code");
+        assertTrue(store.change(once("code#missing", 1L), NOW).isEmpty());
     }
 
     @Test
@@ -217,6 +217,10 @@ abstract class DynamoDbItemStoreTest {
         assertEquals(Map.of("y#1", Item.of("y#1").put("v", "1").build()), found);
         assertTrue(store.getAll(List.of(), NOW).isEmpty());
         assertTrue(store.getAll(keys, NOW).isEmpty(), "100 keys in one request");
+    }
+
+    private static Change once(String pk, long value) {
+        return Change.on(pk).absent("redeemedAt").set("redeemedAt", value).build();
     }
 
     /** Runs the call from 20 threads released together; counts the true answers. */

@@ -136,11 +136,6 @@ class ParFunctionTest extends FunctionTestSupport {
                 throw new IllegalStateException();
             }
 
-            @Override
-            public Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
-                                         Optional<String> unlessSet, Instant now) {
-                throw new IllegalStateException();
-            }
 
             @Override
             public long increment(String pk, String attribute, Instant expiresAt, Instant now) {

@@ -12,7 +12,6 @@ import dev.fapi2lambda.core.http.Endpoint;
 import dev.fapi2lambda.core.http.Form;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.http.Response;
-import dev.fapi2lambda.core.par.AuthorizationRequest;
 import dev.fapi2lambda.core.par.PushedRequests;
 import dev.fapi2lambda.core.store.ItemStore;
 import dev.fapi2lambda.core.store.Write;
@@ -56,17 +55,6 @@ public final class AuthorizeEndpoint implements Endpoint {
 
     /** A known client and a request_uri, not yet matched with each other: errors are pages. */
     private record Target(Client client, String requestUri, String interactionCookie) {
-    }
-
-    /** A request whose client and redirect URI are trusted: from here on, errors go back to the client. */
-    private record Trusted(Client client, String requestUri, PushedRequests.Pushed pushed, String interactionCookie) {
-        AuthorizationRequest request() {
-            return pushed.request();
-        }
-
-        String interactionHash() {
-            return pushed.interactionHash().orElseThrow();
-        }
     }
 
     /** Every answer of the authorization endpoint, errors included, carries the page security headers (C-TLS-3). */
@@ -161,7 +149,7 @@ public final class AuthorizeEndpoint implements Endpoint {
         if (pushed.isEmpty()) {
             return Pages.error(refusedReason(t, OTHER_BROWSER, now));
         }
-        Trusted trusted = new Trusted(t.client(), t.requestUri(), pushed.get(), t.interactionCookie());
+        PushedRequests.Pushed trusted = pushed.get();   // this client\'s, live and open: errors may now redirect
         Optional<PushedRequests.SignedIn> who = authenticated(request, trusted, now);
         Optional<String> prompt = trusted.request().prompt();
         if (prompt.filter(p -> List.of(p.split(" ")).contains("none")).isPresent()) {
@@ -169,9 +157,9 @@ public final class AuthorizeEndpoint implements Endpoint {
             pushedRequests.consume(t.requestUri(), now);
             return redirectError(trusted, who.isEmpty() ? "login_required" : "consent_required", "prompt=none", List.of());
         }
-        if (who.isPresent() && trusted.pushed().subject().isEmpty()) {
+        if (who.isPresent() && trusted.subject().isEmpty()) {
             // Signed in by the browser's session: the request records who, for the consent that follows.
-            pushed = pushedRequests.resume(t.requestUri(), t.client().clientId(), trusted.interactionHash(),
+            pushed = pushedRequests.resume(t.requestUri(), t.client().clientId(), trusted.interactionHash().orElseThrow(),
                     Hashes.sha256Url(csrf), who, now);
             if (pushed.isEmpty()) {
                 return Pages.error(refusedReason(t, FORM_EXPIRED, now));
@@ -211,7 +199,7 @@ public final class AuthorizeEndpoint implements Endpoint {
         if (pushed.isEmpty()) {
             return Pages.error(refusedReason(t, FORM_EXPIRED, now));
         }
-        Trusted trusted = new Trusted(t.client(), t.requestUri(), pushed.get(), t.interactionCookie());
+        PushedRequests.Pushed trusted = pushed.get();   // this client\'s, live and open: errors may now redirect
         String username = form.getOrDefault("username", "");
         String password = form.getOrDefault("password", "");
         LoginCheck.Outcome outcome = username.isEmpty() || password.isEmpty()
@@ -251,7 +239,7 @@ public final class AuthorizeEndpoint implements Endpoint {
         if (completed.isEmpty()) {
             return Pages.error(consentRefusedReason(t, interactionHash, csrf, now));
         }
-        Trusted trusted = new Trusted(t.client(), t.requestUri(), completed.get(), t.interactionCookie());
+        PushedRequests.Pushed trusted = completed.get();   // this client\'s, live and open: errors may now redirect
         List<String> clear = List.of(Cookies.clear(t.interactionCookie()));
         if (!allow) {
             return redirectError(trusted, "access_denied", "the user cancelled", clear);   // C-AZ-5
@@ -280,9 +268,9 @@ public final class AuthorizeEndpoint implements Endpoint {
      * session unless prompt=login or max_age asks for a fresh login (OIDC Core 3.1.2.1; max_age=0
      * is prompt=login, even for a session started within the same second).
      */
-    private Optional<PushedRequests.SignedIn> authenticated(Request request, Trusted t, Instant now) {
-        if (t.pushed().subject().isPresent()) {
-            return Optional.of(new PushedRequests.SignedIn(t.pushed().subject().get(), t.pushed().authTime().orElse(now)));
+    private Optional<PushedRequests.SignedIn> authenticated(Request request, PushedRequests.Pushed t, Instant now) {
+        if (t.subject().isPresent()) {
+            return Optional.of(new PushedRequests.SignedIn(t.subject().get(), t.authTime().orElse(now)));
         }
         boolean promptLogin = t.request().prompt().filter(p -> List.of(p.split(" ")).contains("login")).isPresent();
         return sessions.find(request, now)
@@ -291,7 +279,7 @@ public final class AuthorizeEndpoint implements Endpoint {
                 .map(s -> new PushedRequests.SignedIn(s.subject(), s.authTime()));
     }
 
-    private Response redirectError(Trusted t, String error, String description, List<String> cookies) {
+    private Response redirectError(PushedRequests.Pushed t, String error, String description, List<String> cookies) {
         List<String[]> params = new ArrayList<>();
         params.add(new String[] {"error", error});
         params.add(new String[] {"error_description", description});
@@ -301,7 +289,7 @@ public final class AuthorizeEndpoint implements Endpoint {
     }
 
     /** 303 to the registered redirect URI, its own query kept (C-AZ-4: 303, never 307). */
-    private Response redirect(Trusted t, List<String[]> params, List<String> cookies) {
+    private Response redirect(PushedRequests.Pushed t, List<String[]> params, List<String> cookies) {
         StringBuilder location = new StringBuilder(t.request().redirectUri());
         char sep = t.request().redirectUri().contains("?") ? '&' : '?';
         for (String[] p : params) {
@@ -313,7 +301,7 @@ public final class AuthorizeEndpoint implements Endpoint {
         return new Response(303, headers, "", cookies);
     }
 
-    private static String formAction(Trusted t) {
+    private static String formAction(PushedRequests.Pushed t) {
         return Pages.formAction(t.request().redirectUri());
     }
 

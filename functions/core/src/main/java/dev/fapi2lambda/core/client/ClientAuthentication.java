@@ -52,18 +52,16 @@ public final class ClientAuthentication {
 
     /**
      * A client whose credentials verified, with the one-time part still to do: the assertion's jti
-     * is recorded by {@link #commit()} only once the rest of the request is acceptable, so a request
+     * is recorded (see {@link #oneTime}) only once the rest of the request is acceptable, so a request
      * turned away for a DPoP nonce (RFC 9449 8) can be sent again exactly as it was.
      */
     public final class Verified {
         private final Client client;
         private final Optional<Item> jtiGuard;
-        private final Instant now;
 
-        private Verified(Client client, Optional<Item> jtiGuard, Instant now) {
+        private Verified(Client client, Optional<Item> jtiGuard) {
             this.client = client;
             this.jtiGuard = jtiGuard;
-            this.now = now;
         }
 
         public Client client() {
@@ -74,7 +72,7 @@ public final class ClientAuthentication {
          * RFC 7523 3 item 7: the guard that accepts the assertion's jti once (a conditional write kept
          * until exp), for the caller to commit with its own writes; empty for mTLS client authentication.
          */
-        public Optional<OneTime.Guard> guard() {
+        private Optional<OneTime.Guard> guard() {
             return jtiGuard.map(item -> new OneTime.Guard(item,
                     () -> OAuthException.invalidClient("client_assertion jti has already been used")));
         }
@@ -83,19 +81,13 @@ public final class ClientAuthentication {
         public OneTime oneTime(Optional<OneTime.Guard> proofGuard) {
             return OneTime.of(store, proofGuard, guard());
         }
-
-        /** RFC 7523 3 item 7: the assertion's jti is accepted once (a conditional write kept until exp). */
-        public Client commit() {
-            if (jtiGuard.isPresent() && !store.putIfAbsent(jtiGuard.get(), now)) {
-                throw OAuthException.invalidClient("client_assertion jti has already been used");
-            }
-            return client;
-        }
     }
 
     /** Verifies and commits at once: for endpoints with no later check that may ask for a retry. */
     public Client authenticate(Request request, Form form) {
-        return verify(request, form).commit();
+        Verified verified = verify(request, form);
+        verified.oneTime(Optional.empty()).commit(clock.instant());
+        return verified.client();
     }
 
     /** Verifies the client's credentials without recording the assertion's jti yet. */
@@ -108,7 +100,7 @@ public final class ClientAuthentication {
         if (form.get(Params.CLIENT_ASSERTION).isEmpty()) {
             if (request.clientCertificate().isPresent() && form.get(Params.CLIENT_ID).isPresent()) {
                 return new Verified(authenticateMtls(request.clientCertificate().get(), form.require(Params.CLIENT_ID), now),
-                        Optional.empty(), now);
+                        Optional.empty());
             }
             throw OAuthException.invalidClient("client authentication is required: private_key_jwt, or mTLS with client_id");
         }
@@ -126,7 +118,7 @@ public final class ClientAuthentication {
         checkSignature(assertion, client);
         checkAudience(assertion);
         Instant exp = checkTimes(claims, now);
-        return new Verified(client, Optional.of(jtiGuard(clientId, claims.getJWTID(), exp)), now);
+        return new Verified(client, Optional.of(jtiGuard(clientId, claims.getJWTID(), exp)));
     }
 
     /**

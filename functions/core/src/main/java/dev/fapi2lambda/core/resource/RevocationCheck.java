@@ -1,16 +1,16 @@
 package dev.fapi2lambda.core.resource;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import java.util.Optional;
-import java.util.List;
-import java.util.HashMap;
-import java.util.ArrayList;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
 import dev.fapi2lambda.core.token.TokenIssuer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -61,7 +61,7 @@ public final class RevocationCheck {
         String grantKey = "grant#" + gid;
         String tokenKey = revokedTokenKey(jti);
         List<String> keys = new ArrayList<>(List.of(grantKey, tokenKey));
-        alsoRead.stream().filter(k -> !keys.contains(k)).forEach(keys::add);
+        keys.addAll(alsoRead);
         Map<String, Item> items = store.getAll(keys, now);
         boolean grantRevoked = Optional.ofNullable(items.get(grantKey)).map(g -> g.flag("revoked")).orElse(true);
         boolean tokenRevoked = items.containsKey(tokenKey);

@@ -31,20 +31,6 @@ public interface ItemStore {
     Optional<Item> consume(String pk, Instant now);
 
     /**
-     * Sets the attributes on the live item if each {@code expected} attribute holds its value and
-     * the {@code unlessSet} attribute (if any) is not set; returns the item as it was before. Of
-     * concurrent callers whose condition holds on the same state, exactly one gets the item; the
-     * others, and any caller once the item is gone or expired, get empty.
-     */
-    Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected, Optional<String> unlessSet,
-                          Instant now);
-
-    /** Sets {@code attribute} once: {@link #update} with the attribute as its own guard. */
-    default Optional<Item> markOnce(String pk, String attribute, Object value, Instant now) {
-        return update(pk, Map.of(attribute, value), Map.of(), Optional.of(attribute), now);
-    }
-
-    /**
      * Applies the change if the item is live and the change's conditions hold; returns the item as
      * it is after the change. Of concurrent callers whose conditions hold on the same state, at most
      * one gets the item; the others, and any caller once the item is gone or expired, get empty.

@@ -38,9 +38,9 @@ public final class OneTime {
     }
 
     /**
-     * Writes the guards and {@code writes} at once. A reused guard throws its error (the first in
-     * order given); otherwise the answer is empty when everything was
-     * written, or the index within {@code writes} of a write whose condition failed (nothing written).
+     * Writes the guards and {@code writes} at once. A reused guard throws its error (the first in the
+     * order given); otherwise the answer is empty when everything was written, or the index within
+     * {@code writes} of a write whose condition failed (then nothing was written).
      */
     public OptionalInt commitWith(List<Write> writes, Instant now) {
         List<Write> all = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.fapi2lambda.core.token;
 
+import dev.fapi2lambda.core.store.Change;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
 import dev.fapi2lambda.core.store.Write;
@@ -24,7 +25,7 @@ public final class Grants {
 
     /** Marks the grant revoked, if it exists. */
     public void revoke(String id, Instant now) {
-        store.update(key(id), Map.of("revoked", true), Map.of(), Optional.empty(), now);
+        store.change(Change.on(key(id)).set("revoked", true).build(), now);
     }
 
     /** The write of a new grant (it fails if a grant with its id exists already). */

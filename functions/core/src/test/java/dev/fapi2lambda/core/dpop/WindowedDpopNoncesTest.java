@@ -123,10 +123,6 @@ class WindowedDpopNoncesTest {
                 return store.consume(pk, now);
             }
 
-            public Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
-                                         Optional<String> unlessSet, Instant now) {
-                return store.update(pk, set, expected, unlessSet, now);
-            }
 
             public long increment(String pk, String attribute, Instant expiresAt, Instant now) {
                 return store.increment(pk, attribute, expiresAt, now);

@@ -92,12 +92,6 @@ public final class CountingItemStore implements ItemStore {
         return delegate.consume(pk, now);
     }
 
-    @Override
-    public Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
-                                 Optional<String> unlessSet, Instant now) {
-        count("update", pk);
-        return delegate.update(pk, set, expected, unlessSet, now);
-    }
 
     @Override
     public Optional<Item> change(Change change, Instant now) {

@@ -58,26 +58,6 @@ public final class InMemoryItemStore implements ItemStore {
         return Optional.ofNullable(taken.get());
     }
 
-    @Override
-    public synchronized Optional<Item> update(String pk, Map<String, Object> set, Map<String, Object> expected,
-                                 Optional<String> unlessSet, Instant now) {
-        AtomicReference<Item> before = new AtomicReference<>();
-        items.computeIfPresent(pk, (key, existing) -> {
-            boolean holds = existing.isLive(now)
-                    && expected.entrySet().stream().allMatch(e -> e.getValue().equals(existing.attributes().get(e.getKey())))
-                    && unlessSet.map(a -> !existing.attributes().containsKey(a)).orElse(true);
-            if (!holds) {
-                return existing;
-            }
-            before.set(existing);
-            Map<String, Object> attributes = new HashMap<>(existing.attributes());
-            Item.Builder normalised = Item.of(pk);
-            set.forEach(normalised::put);
-            attributes.putAll(normalised.build().attributes());
-            return new Item(pk, attributes);
-        });
-        return Optional.ofNullable(before.get());
-    }
 
     @Override
     public synchronized long increment(String pk, String attribute, Instant expiresAt, Instant now) {
