@@ -7,8 +7,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
 /**
  * The environment variables the functions read (template.yaml sets every one):
@@ -65,13 +68,30 @@ public final class Environment {
         return optional(name).map(v -> Duration.ofSeconds(Long.parseLong(v)));
     }
 
+    /**
+     * AWS_REGION, which Lambda always sets, given to the SDK clients directly: the SDK's region
+     * provider chain would look for it in system properties, the environment and profile files.
+     */
+    private Optional<Region> region() {
+        return optional("AWS_REGION").map(Region::of);
+    }
+
+    /** The DynamoDB client as the functions build it: URL-connection HTTP client, region from AWS_REGION. */
+    public DynamoDbClientBuilder dynamoDbClient() {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        region().ifPresent(builder::region);
+        return builder;
+    }
+
     ItemStore itemStore() {
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        DynamoDbClient dynamo = dynamoDbClient().build();
         return new DynamoDbItemStore(dynamo, require("TABLE_NAME"));
     }
 
     KeyService keyService() {
-        KmsClient kms = KmsKeyService.clientBuilder().build();
+        KmsClientBuilder builder = KmsKeyService.clientBuilder();
+        region().ifPresent(builder::region);
+        KmsClient kms = builder.build();
         return new KmsKeyService(kms, require("KMS_PS256_KEY_ID"), require("KMS_ES256_KEY_ID"),
                 optional("KMS_PREVIOUS_KEY_IDS").map(v -> java.util.List.of(v.split(","))).orElse(java.util.List.of()));
     }

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
+import dev.fapi2lambda.core.concurrent.Beside;
 import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.keys.KeyService;
@@ -18,15 +19,16 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import java.time.Duration;
 import software.amazon.awssdk.services.kms.model.MessageType;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 
@@ -58,9 +60,14 @@ public final class KmsKeyService implements KeyService {
     public KmsKeyService(KmsClient kms, String ps256KeyId, String es256KeyId, List<String> previousKeyIds) {
         this.kms = kms;
         this.keyIds = Map.of(JWSAlgorithm.PS256, ps256KeyId, JWSAlgorithm.ES256, es256KeyId);
-        this.active = Map.of(JWSAlgorithm.PS256, publicKey(ps256KeyId), JWSAlgorithm.ES256, publicKey(es256KeyId));
-        List<JWK> all = new ArrayList<>(List.of(active.get(JWSAlgorithm.PS256), active.get(JWSAlgorithm.ES256)));
-        previousKeyIds.stream().map(String::trim).filter(id -> !id.isEmpty()).map(this::publicKey).forEach(all::add);
+        // Every public key is read at once (init waits for one GetPublicKey, not one per key).
+        List<String> ids = new ArrayList<>(List.of(ps256KeyId, es256KeyId));
+        previousKeyIds.stream().map(String::trim).filter(id -> !id.isEmpty()).forEach(ids::add);
+        List<CompletableFuture<JWK>> reads = ids.stream().skip(1)
+                .map(id -> Beside.start(() -> publicKey(id))).toList();
+        List<JWK> all = new ArrayList<>(List.of(publicKey(ps256KeyId)));
+        reads.forEach(read -> all.add(Beside.join(read)));
+        this.active = Map.of(JWSAlgorithm.PS256, all.get(0), JWSAlgorithm.ES256, all.get(1));
         this.published = List.copyOf(all);
     }
 

@@ -16,8 +16,13 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.engines.RSABlindedEngine;
@@ -45,12 +50,35 @@ public final class KmsProtocolServer implements AutoCloseable {
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final AtomicInteger throttleNext = new AtomicInteger();
     volatile String disabledKey;
+    private final Map<String, CountDownLatch> together = new ConcurrentHashMap<>();
+    private final Set<String> apart = ConcurrentHashMap.newKeySet();
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "kms-protocol-server");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final HttpServer server;
 
     public KmsProtocolServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/", this::handle);
+        server.setExecutor(executor);   // requests are served concurrently, as KMS serves them
         server.start();
+    }
+
+    /**
+     * The next {@code parties} requests of operation {@code op} each wait (800 ms at most) until all
+     * of them have arrived: a caller that sends them one after another is caught by
+     * {@link #arrivedApart}.
+     */
+    public void expectTogether(String op, int parties) {
+        together.put(op, new CountDownLatch(parties));
+        apart.remove(op);
+    }
+
+    /** Whether a request of {@code op} waited in vain for the others {@link #expectTogether} named. */
+    public boolean arrivedApart(String op) {
+        return apart.contains(op);
     }
 
     public Key addKey(String id, String spec) throws GeneralSecurityException {
@@ -98,6 +126,13 @@ public final class KmsProtocolServer implements AutoCloseable {
             String op = target == null ? "" : target.substring(target.indexOf('.') + 1);
             request.put("_op", op);
             requests.add(request);
+            CountDownLatch latch = together.get(op);
+            if (latch != null) {
+                latch.countDown();
+                if (!latch.await(800, TimeUnit.MILLISECONDS)) {
+                    apart.add(op);
+                }
+            }
             if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 reply(exchange, 400, Map.of("__type", "ThrottlingException", "message", "Rate exceeded"));
                 return;
@@ -164,5 +199,6 @@ public final class KmsProtocolServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -35,7 +36,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The token endpoint on DynamoDB Local and the KMS protocol server, when KMS fails. */
+/**
+ * The token endpoint on DynamoDB Local and the KMS protocol server: its two KMS Sign requests in
+ * flight at once, and what a KMS failure of either leaves behind (nothing).
+ */
 class TokenKmsFailureTest {
     private static final String ISSUER = "https://as.example.com";
     private static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -68,9 +72,7 @@ class TokenKmsFailureTest {
     @DisplayName("KMS throttled beyond the retries: 503 temporarily_unavailable, the code unspent and no grant; the retry succeeds")
     void noHalfIssuedGrant() throws Exception {
         AuthorizationCodes codes = new AuthorizationCodes(store, new Secrets(new SecureRandom()));
-        String code = codes.issue(new AuthorizationCode("bank-app", "https://bank.example/cb", List.of("openid"),
-                Hashes.sha256Url(VERIFIER), Optional.of("n-1"), "alice", clock.instant(),
-                Optional.of(dpopKey.computeThumbprint().toString()), "grant-1"), clock.instant().plusSeconds(60));
+        String code = issueCode(codes);
 
         kms.throttleNext.set(100);
         Response failed = handle(tokenRequest(code));
@@ -88,6 +90,55 @@ class TokenKmsFailureTest {
                 .getKeyByKeyId(at.getHeader().getKeyID());
         assertTrue(at.verify(new RSASSAVerifier(published)), "the KMS-signed access token verifies against the JWKS");
         assertEquals(2, kms.signCalls() - signsBefore, "exactly two KMS Sign calls: access token and ID token");
+    }
+
+    @Test
+    @DisplayName("C-TOK-12 the access token and the ID token are signed at once: both KMS Sign requests are in flight together")
+    void signaturesTogether() throws Exception {
+        String code = issueCode();
+        kms.expectTogether("Sign", 2);
+        Response ok = handle(tokenRequest(code));
+        assertEquals(200, ok.status(), ok.body());
+        assertFalse(kms.arrivedApart("Sign"), "one Sign request waited in vain for the other");
+        Map<String, Object> body = JSONObjectUtils.parse(ok.body());
+        for (String token : List.of("access_token", "id_token")) {
+            SignedJWT jwt = SignedJWT.parse((String) body.get(token));
+            RSAKey published = (RSAKey) JWKSet.parse(components.jwks().handle(CoreFixture.get("/jwks")).body())
+                    .getKeyByKeyId(jwt.getHeader().getKeyID());
+            assertTrue(jwt.verify(new RSASSAVerifier(published)), token + " verifies against the JWKS");
+        }
+    }
+
+    @Test
+    @DisplayName("KMS refuses only the ID token's key: 503 temporarily_unavailable, the code unspent and no grant; the retry succeeds")
+    void idTokenKeyRefused() throws Exception {
+        new ClientRepository(store).save(new Client("bank-app", AuthMethod.PRIVATE_KEY_JWT,
+                new JWKSet(clientKey.toPublicJWK()), List.of("https://bank.example/cb"), Set.of("openid"), true,
+                JWSAlgorithm.ES256));
+        AuthorizationCodes codes = new AuthorizationCodes(store, new Secrets(new SecureRandom()));
+        String code = issueCode(codes);
+        kms.disabledKey = "ec";
+        Response failed = handle(tokenRequest(code));
+        assertEquals(503, failed.status(), failed.body());
+        assertEquals("temporarily_unavailable", JSONObjectUtils.parse(failed.body()).get("error"));
+        assertFalse(codes.peek(code, clock.instant()).orElseThrow().redeemed(), "the code is still unspent");
+        assertTrue(store.get("grant#grant-1", clock.instant()).isEmpty(), "no grant was written");
+
+        kms.disabledKey = null;
+        Response ok = handle(tokenRequest(code));
+        assertEquals(200, ok.status(), ok.body());
+        SignedJWT idToken = SignedJWT.parse((String) JSONObjectUtils.parse(ok.body()).get("id_token"));
+        assertEquals(JWSAlgorithm.ES256, idToken.getHeader().getAlgorithm());
+    }
+
+    private String issueCode() throws Exception {
+        return issueCode(new AuthorizationCodes(store, new Secrets(new SecureRandom())));
+    }
+
+    private String issueCode(AuthorizationCodes codes) throws Exception {
+        return codes.issue(new AuthorizationCode("bank-app", "https://bank.example/cb", List.of("openid"),
+                Hashes.sha256Url(VERIFIER), Optional.of("n-1"), "alice", clock.instant(),
+                Optional.of(dpopKey.computeThumbprint().toString()), "grant-1"), clock.instant().plusSeconds(60));
     }
 
     private Response handle(dev.fapi2lambda.core.http.Request request) {

@@ -67,6 +67,10 @@ final class ColdStart implements Callable<Integer> {
             + "the environment, KMS via the KMS protocol server (default: ${DEFAULT-VALUE})")
     String mode = "components";
 
+    @Option(names = "--jvm-arg", description = "an extra JVM flag for every target's fresh JVMs, for experiments "
+            + "(repeatable; {target} is replaced by the target's name)")
+    List<String> jvmArgs = List.of();
+
     @Option(names = "--java", description = "the java of the fresh JVMs (default: this JVM's)")
     Path java;
 
@@ -188,6 +192,7 @@ final class ColdStart implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         }
+        jvmArgs.forEach(a -> f.add(a.replace("{target}", target)));
         return f;
     }
 

@@ -143,7 +143,7 @@ final class ColdStartPrep {
             BenchSamples.seed(target, store);
             Files.copy(sample, file);
             if (samples) {
-                env.put("FIXED_CLOCK", BenchSamples.at().toString());
+                env.put("FIXED_CLOCK", String.valueOf(BenchSamples.at().toEpochMilli()));
             }
             if ("userinfo".equals(target)) {
                 env.put("KEYS_FILE", sampleKeysFile.toString());

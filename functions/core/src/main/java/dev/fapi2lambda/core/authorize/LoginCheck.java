@@ -1,5 +1,6 @@
 package dev.fapi2lambda.core.authorize;
 
+import dev.fapi2lambda.core.concurrent.Beside;
 import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.store.Change;
 import dev.fapi2lambda.core.store.Item;
@@ -84,11 +85,11 @@ final class LoginCheck {
     private Outcome unknownOrThrottled(String username, boolean possible, String password, long window, Instant now) {
         String key = "loginfail#" + Hashes.sha256Url(username) + "#" + window;
         Instant windowEnd = Instant.ofEpochSecond((window + 1) * THROTTLE_WINDOW.toSeconds());
-        CompletableFuture<Boolean> throttled = CompletableFuture.supplyAsync(() ->
+        CompletableFuture<Boolean> throttled = Beside.start(() ->
                 (possible && store.get(UserRepository.key(username), now).isPresent())
                         || store.increment(key, "count", windowEnd, now) > MAX_FAILURES);
         hasher.matches(password.toCharArray(), dummyHash());
-        return throttled.join() ? new Outcome.Throttled() : new Outcome.Failure();
+        return Beside.join(throttled) ? new Outcome.Throttled() : new Outcome.Failure();
     }
 
     private String dummyHash() {

@@ -1,6 +1,7 @@
 package dev.fapi2lambda.core.resource;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.fapi2lambda.core.concurrent.Beside;
 import dev.fapi2lambda.core.dpop.DpopProofValidator;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.store.Item;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -66,12 +68,18 @@ public final class TokenValidator {
         ResourceErrors.Presented presented = ResourceErrors.token(request);
         JWTClaimsSet claims = verifier.verify(presented.token(), now)
                 .orElseThrow(() -> ResourceErrors.invalidToken("the access token is invalid or expired"));
+        List<String> keys = alsoRead.apply(claims);
+        // A DPoP proof's jti is recorded by a write; the revocation read (with the items asked for)
+        // runs beside it, so a resource request waits for one round trip, not two. The sender check
+        // still decides first: its error is the answer whatever the read finds.
+        Optional<CompletableFuture<RevocationCheck.Lookup>> lookingUp = revocation.filter(r -> presented.isDpop())
+                .map(r -> Beside.start(() -> r.lookup(claims, now, keys)));
         SenderCheck.check(claims, presented, request,
                 () -> dpop.validate(request, ResourceErrors.expectation(resourceUrl, presented.token())));
-        List<String> keys = alsoRead.apply(claims);
         Map<String, Item> items;
         if (revocation.isPresent()) {
-            RevocationCheck.Lookup lookup = revocation.get().lookup(claims, now, keys);
+            RevocationCheck.Lookup lookup = lookingUp.map(Beside::join)
+                    .orElseGet(() -> revocation.get().lookup(claims, now, keys));
             if (lookup.revoked()) {
                 throw ResourceErrors.invalidToken("the access token has been revoked");
             }

@@ -1,6 +1,7 @@
 package dev.fapi2lambda.core.token;
 
 import dev.fapi2lambda.core.client.Client;
+import dev.fapi2lambda.core.concurrent.Beside;
 import dev.fapi2lambda.core.config.ServerConfig;
 import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.error.OAuthException;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 
 /** RFC 6749 4.1.3 with RFC 7636 and RFC 9449 10: redeeming an authorization code. */
 public final class CodeGrant {
@@ -55,9 +57,12 @@ public final class CodeGrant {
                 binding.jkt(), binding.x5t(), Hashes.sha256Url(refreshToken), false,
                 now.plus(config.refreshTokenLifetime()));
         // Sign before anything is written: if the key service fails (503), the code is still unspent.
+        // The ID token is signed beside the access token: with KMS, two Sign calls in the time of one.
+        CompletableFuture<Optional<String>> idToken = code.scopes().contains("openid")
+                ? Beside.start(() -> Optional.of(issuer.idToken(client, grant, code.nonce(), now)))
+                : CompletableFuture.completedFuture(Optional.empty());
         String accessToken = issuer.accessToken(grant, now);
-        Optional<String> idToken = code.scopes().contains("openid")
-                ? Optional.of(issuer.idToken(client, grant, code.nonce(), now)) : Optional.empty();
+        Optional<String> signedIdToken = Beside.join(idToken);
         // One write: the jtis, the code spent (if no one spent it first) and the grant, all or nothing.
         // The code's 60 s are checked again at the moment of the write, after the signing.
         OptionalInt failed = oneTime.commitWith(List.of(codes.redeem(value, now, grant.expiresAt()), grants.create(grant)),
@@ -67,7 +72,7 @@ public final class CodeGrant {
             throw replayed(oneTime, code, now);
         }
         return TokenEndpoint.response(accessToken, config.accessTokenLifetime().toSeconds(), grant,
-                Optional.of(refreshToken), idToken);
+                Optional.of(refreshToken), signedIdToken);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * A store that counts its calls by method. Every method of the port is one DynamoDB request in
@@ -21,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CountingItemStore implements ItemStore {
     private final ItemStore delegate;
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** Told of every call (method, key or "*") before it reaches the store: a test can hold or fail it. */
+    public volatile BiConsumer<String, String> onCall = (method, pk) -> {
+    };
 
     public CountingItemStore(ItemStore delegate) {
         this.delegate = delegate;
@@ -32,6 +36,7 @@ public final class CountingItemStore implements ItemStore {
 
     /** Counts a call on one key, by the kind of item (the key's prefix up to '#'). */
     private void count(String method, String pk) {
+        onCall.accept(method, pk);
         int hash = pk.indexOf('#');
         String kind = hash < 0 ? pk : pk.substring(0, hash + 1);
         calls.computeIfAbsent(method + " " + kind, m -> new AtomicInteger()).incrementAndGet();

@@ -21,8 +21,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The function under test, built as the launcher's mode says. */
 final class Handlers {
@@ -32,8 +30,9 @@ final class Handlers {
     /**
      * The *Function's Components constructor, with the parts built as Environment builds them
      * (lazily, on first use), except: DynamoDB at DYNAMODB_ENDPOINT (endpointOverride) and the local
-     * key service over the JWK set in KEYS_FILE. FIXED_CLOCK (an instant) pins the clock, for sample
-     * events signed at a fixed time.
+     * key service over the JWK set in KEYS_FILE. FIXED_CLOCK pins the clock, for sample events
+     * signed at a fixed time; it is epoch milliseconds, because parsing an ISO instant loads
+     * java.time's formatters, about 10 ms of work the functions never do.
      */
     static RequestStreamHandler fromComponents(String target) {
         Environment env = Environment.system();
@@ -41,10 +40,10 @@ final class Handlers {
         String table = System.getenv("TABLE_NAME");
         Path keysFile = Path.of(System.getenv("KEYS_FILE"));
         String fixed = System.getenv("FIXED_CLOCK");
-        Clock clock = fixed == null ? Clock.systemUTC() : Clock.fixed(Instant.parse(fixed), ZoneOffset.UTC);
+        Clock clock = fixed == null ? Clock.systemUTC()
+                : Clock.fixed(Instant.ofEpochMilli(Long.parseLong(fixed)), ZoneOffset.UTC);
         Components components = new Components(env.serverConfig(),
-                () -> new DynamoDbItemStore(DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
-                        .endpointOverride(endpoint).build(), table),
+                () -> new DynamoDbItemStore(env.dynamoDbClient().endpointOverride(endpoint).build(), table),
                 () -> {
                     try {
                         return new JwkKeyService(JWKSet.parse(Files.readString(keysFile)).getKeys());
