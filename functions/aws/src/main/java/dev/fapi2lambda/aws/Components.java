@@ -151,8 +151,14 @@ public final class Components {
                 revocationCache.map(cache -> new RevocationCheck(store.get(), cache)), clock);
     }
 
+    /**
+     * This server's access tokens, verified with its own public keys. The key service is built here,
+     * during init (KMS: its client and GetPublicKey), not on the first request: a SnapStart snapshot
+     * then holds the keys, and a restored container asks KMS for nothing before it can answer.
+     */
     private AccessTokenVerifier ownTokens() {
-        return new AccessTokenVerifier(config.issuer(), config.issuer(), () -> keys.get().publicKeys());
+        KeyService own = keys.get();
+        return new AccessTokenVerifier(config.issuer(), config.issuer(), own::publicKeys);
     }
 
     /**
@@ -160,7 +166,10 @@ public final class Components {
      * and the local protected resource.
      */
     public TokenValidator tokenValidator(Duration revocationCache) {
-        return new TokenValidator(ownTokens(), dpopValidator(), Optional.of(new RevocationCheck(store.get(), revocationCache)),
+        // The table's client first: built while the priming thread warms JSON and JOSE, which the
+        // key service then finds loaded.
+        ItemStore items = store.get();
+        return new TokenValidator(ownTokens(), dpopValidator(), Optional.of(new RevocationCheck(items, revocationCache)),
                 clock);
     }
 
