@@ -90,7 +90,7 @@ final class TokenThroughput implements Callable<Integer> {
         result.put("jit", byJit);
         System.out.println();
         System.out.println("Token request vs crypto floor, µs/op (JDK: " + jdk + ", RSA " + rsaBits + ")");
-        String format = "%-4s %-22s %12s %10s%n";
+        String format = "%-4s %-38s %12s %10s%n";
         System.out.printf(format, "jit", "benchmark", "µs/op", "± (99.9%)");
         rows.forEach(r -> System.out.printf(format, (Object[]) r));
         Results.write(outFile, result);
@@ -106,11 +106,17 @@ final class TokenThroughput implements Callable<Integer> {
         });
         double token = scores.getOrDefault("tokenRequest", new double[] {Double.NaN})[0];
         double floor = scores.getOrDefault("floor", new double[] {Double.NaN})[0];
-        m.put("overheadUs", Stats.round(token - floor));
-        m.put("tokenOverFloor", Stats.round(token / floor));
-        m.put("tokenRequestsPerSecondOneCore", Stats.round(1e6 / token));
-        rows.add(new String[] {jit, "=> token / floor", String.format("%.2f", token / floor), ""});
-        rows.add(new String[] {jit, "=> overhead µs", String.format("%.1f", token - floor), ""});
+        // The request signs its two tokens at once: its like-for-like floor is floorSignaturesAtOnce;
+        // the sequential floor is reported beside it.
+        double atOnce = scores.getOrDefault("floorSignaturesAtOnce", new double[] {Double.NaN})[0];
+        m.put("overheadUs", Stats.round(token - atOnce));
+        m.put("tokenOverFloor", Stats.round(token / atOnce));
+        m.put("overheadOverSequentialFloorUs", Stats.round(token - floor));
+        m.put("tokenOverSequentialFloor", Stats.round(token / floor));
+        m.put("tokenRequestsPerSecondOneClient", Stats.round(1e6 / token));
+        rows.add(new String[] {jit, "=> token / floor (signatures at once)", String.format("%.2f", token / atOnce), ""});
+        rows.add(new String[] {jit, "=> overhead µs", String.format("%.1f", token - atOnce), ""});
+        rows.add(new String[] {jit, "=> token / sequential floor", String.format("%.2f", token / floor), ""});
         return m;
     }
 }
