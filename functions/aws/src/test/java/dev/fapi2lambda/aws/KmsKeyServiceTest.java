@@ -64,7 +64,7 @@ class KmsKeyServiceTest extends KmsKeyServiceContract {
             KmsProtocolServer.Key ec = server.addKey("ec-1", "ECC_NIST_P256");
             KmsProtocolServer.Key previous = server.addKey("ec-0", "ECC_NIST_P256");
             server.expectTogether("GetPublicKey", 3);
-            KmsKeyService service = new KmsKeyService(server.client(), "rsa-1", "ec-1", List.of("ec-0"));
+            KmsKeyService service = new KmsKeyService(server.patientClient(), "rsa-1", "ec-1", List.of("ec-0"));
             assertFalse(server.arrivedApart("GetPublicKey"), "a GetPublicKey request waited in vain for the others");
             List<JWK> published = service.publicKeys();
             assertEquals(rsa.pair().getPublic(), ((RSAKey) published.get(0)).toPublicKey(), "the active PS256 key first");

@@ -13,6 +13,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -67,9 +68,9 @@ public final class KmsProtocolServer implements AutoCloseable {
     }
 
     /**
-     * The next {@code parties} requests of operation {@code op} each wait (800 ms at most) until all
-     * of them have arrived: a caller that sends them one after another is caught by
-     * {@link #arrivedApart}.
+     * The next {@code parties} requests of operation {@code op} each wait (5 s at most) until all of
+     * them have arrived: a caller that sends them one after another is caught by
+     * {@link #arrivedApart}. Use it with {@link #patientClient()}, whose attempts outlast the wait.
      */
     public void expectTogether(String op, int parties) {
         together.put(op, new CountDownLatch(parties));
@@ -113,6 +114,17 @@ public final class KmsProtocolServer implements AutoCloseable {
                 .build();
     }
 
+    /** As {@link #client()}, with attempts of 10 s: a request held by {@link #expectTogether} is not retried. */
+    public KmsClient patientClient() {
+        return KmsKeyService.clientBuilder()
+                .endpointOverride(endpoint())
+                .region(Region.EU_WEST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(3))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(10)).apiCallTimeout(Duration.ofSeconds(30)))
+                .build();
+    }
+
     public long signCalls() {
         return requests.stream().filter(r -> "Sign".equals(r.get("_op"))).count();
     }
@@ -129,7 +141,7 @@ public final class KmsProtocolServer implements AutoCloseable {
             CountDownLatch latch = together.get(op);
             if (latch != null) {
                 latch.countDown();
-                if (!latch.await(800, TimeUnit.MILLISECONDS)) {
+                if (!latch.await(5, TimeUnit.SECONDS)) {
                     apart.add(op);
                 }
             }

@@ -76,10 +76,13 @@ class TokenKmsFailureTest {
 
         kms.throttleNext.set(100);
         Response failed = handle(tokenRequest(code));
+        long requestsAtAnswer = kms.requests.size();
         assertEquals(503, failed.status());
         assertEquals("temporarily_unavailable", JSONObjectUtils.parse(failed.body()).get("error"));
         assertFalse(codes.peek(code, clock.instant()).orElseThrow().redeemed(), "the code is still unspent");
         assertTrue(store.get("grant#grant-1", clock.instant()).isEmpty(), "no grant was written");
+        Thread.sleep(1_500);   // longer than an attempt: a Sign left running would retry in this time
+        assertEquals(requestsAtAnswer, kms.requests.size(), "no Sign of the refused request after its answer");
 
         kms.throttleNext.set(0);
         long signsBefore = kms.signCalls();
@@ -93,8 +96,10 @@ class TokenKmsFailureTest {
     }
 
     @Test
-    @DisplayName("C-TOK-12 the access token and the ID token are signed at once: both KMS Sign requests are in flight together")
+    @DisplayName("the access token and the ID token are signed at once: both KMS Sign requests are in flight together")
     void signaturesTogether() throws Exception {
+        components = new Components(ServerConfig.defaults(ISSUER).withDpopNonces(false), () -> store,
+                () -> new KmsKeyService(kms.patientClient(), "rsa", "ec", List.of()), clock, new SecureRandom());
         String code = issueCode();
         kms.expectTogether("Sign", 2);
         Response ok = handle(tokenRequest(code));

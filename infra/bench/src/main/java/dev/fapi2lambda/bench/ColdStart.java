@@ -67,8 +67,8 @@ final class ColdStart implements Callable<Integer> {
             + "the environment, KMS via the KMS protocol server (default: ${DEFAULT-VALUE})")
     String mode = "components";
 
-    @Option(names = "--jvm-arg", description = "an extra JVM flag for every target's fresh JVMs, for experiments "
-            + "(repeatable; {target} is replaced by the target's name)")
+    @Option(names = "--jvm-arg", description = "an extra JVM flag for every target's fresh JVMs, the baseline's "
+            + "and any training run's too, for experiments (repeatable; {target} is replaced by the target's name)")
     List<String> jvmArgs = List.of();
 
     @Option(names = "--java", description = "the java of the fresh JVMs (default: this JVM's)")
@@ -108,6 +108,7 @@ final class ColdStart implements Callable<Integer> {
         result.put("mode", mode);
         result.put("lambdaDefaultFlags", LAMBDA_DEFAULT_FLAGS);
         result.put("deployedJavaToolOptions", DEPLOYED_TOOL_OPTIONS);
+        result.put("extraJvmArgs", jvmArgs);
         try (DynamoLocalProcess dynamoLocal = DynamoLocalProcess.start(dir.resolve("dynamodb-local.log"));
              KmsProtocolServer kms = "default".equals(mode) ? new KmsProtocolServer() : null) {
             DynamoDbClient dynamo = Sdk.dynamo(dynamoLocal.endpoint(), null);
@@ -166,12 +167,15 @@ final class ColdStart implements Callable<Integer> {
     /** The JVM flags of a target in a variant; trains the archive first where the variant has one. */
     private List<String> flags(String variant, String target, Path dir, Runner runner) throws Exception {
         List<String> f = new ArrayList<>();
+        if (!"jvm-default".equals(variant)) {
+            f.addAll(LAMBDA_DEFAULT_FLAGS);
+        }
+        // The experiment's flags come before any training run, so an archive is trained with them too.
+        jvmArgs.forEach(a -> f.add(a.replace("{target}", target)));
         switch (variant) {
-            case "deployed" -> f.addAll(LAMBDA_DEFAULT_FLAGS);
-            case "jvm-default" -> {
+            case "deployed", "jvm-default" -> {
             }
             case "cds" -> {
-                f.addAll(LAMBDA_DEFAULT_FLAGS);
                 Path archive = dir.resolve("cds").resolve(target + ".jsa");
                 Files.createDirectories(archive.getParent());
                 List<String> training = new ArrayList<>(f);
@@ -181,7 +185,6 @@ final class ColdStart implements Callable<Integer> {
                 f.add("-XX:SharedArchiveFile=" + archive);
             }
             case "aot" -> {
-                f.addAll(LAMBDA_DEFAULT_FLAGS);
                 Path cache = dir.resolve("aot").resolve(target + ".aot");
                 Files.createDirectories(cache.getParent());
                 List<String> training = new ArrayList<>(f);
@@ -192,7 +195,6 @@ final class ColdStart implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         }
-        jvmArgs.forEach(a -> f.add(a.replace("{target}", target)));
         return f;
     }
 

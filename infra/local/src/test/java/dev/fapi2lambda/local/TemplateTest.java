@@ -153,6 +153,10 @@ class TemplateTest {
             if (AUTHORIZER.equals(function.getKey())) {
                 missing.addAll(authorizerReads);
             }
+            Set<String> reservedButSet = new TreeSet<>(set);
+            reservedButSet.retainAll(LAMBDA_RESERVED);
+            assertTrue(reservedButSet.isEmpty(), function.getKey() + " sets reserved " + reservedButSet
+                    + ": CloudFormation refuses the stack");
             missing.removeAll(set);
             missing.removeAll(LAMBDA_RESERVED);
             assertTrue(missing.isEmpty(), function.getKey() + " lacks " + missing);

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -13,8 +14,9 @@ import java.util.function.Supplier;
  * two. The common fork-join pool is not used, because this work blocks.
  */
 public final class Beside {
+    private static final AtomicInteger COUNT = new AtomicInteger();
     private static final ExecutorService THREADS = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "beside");
+        Thread thread = new Thread(task, "beside-" + COUNT.incrementAndGet());
         thread.setDaemon(true);
         return thread;
     });
@@ -24,6 +26,15 @@ public final class Beside {
 
     public static <T> CompletableFuture<T> start(Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, THREADS);
+    }
+
+    /**
+     * Waits for the work to end, however it ends, when the request is given up for another reason:
+     * nothing the request started goes on after its answer (in Lambda it would be frozen mid-call
+     * and resumed in a later invocation).
+     */
+    public static void settle(CompletableFuture<?> future) {
+        future.handle((value, failure) -> null).join();
     }
 
     /** Waits for the work, and throws what it threw as it was thrown. */

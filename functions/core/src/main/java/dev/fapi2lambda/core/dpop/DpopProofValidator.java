@@ -68,7 +68,11 @@ public final class DpopProofValidator {
 
     /** Validates the proof and records its jti at once. */
     public DpopProof validate(Request request, Expectation expected) {
-        Checked checked = check(request, expected);
+        return commit(check(request, expected));
+    }
+
+    /** Records the jti of a checked proof (a reused one throws its error): the proof is then valid. */
+    public DpopProof commit(Checked checked) {
         OneTime.of(store, Optional.of(checked.guard())).commit(clock.instant());
         return checked.proof();
     }
@@ -88,7 +92,8 @@ public final class DpopProofValidator {
         return Optional.of(check(request, expected));
     }
 
-    private Checked check(Request request, Expectation expected) {
+    /** Every check of a required proof but the one-time use of its jti (see {@link #commit}). */
+    public Checked check(Request request, Expectation expected) {
         Instant now = clock.instant();
         List<String> headers = request.headers().all("DPoP");
         if (headers.size() != 1) {

@@ -2,6 +2,7 @@ package dev.fapi2lambda.core.resource;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.fapi2lambda.core.concurrent.Beside;
+import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.dpop.DpopProofValidator;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.store.Item;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -68,23 +70,35 @@ public final class TokenValidator {
         ResourceErrors.Presented presented = ResourceErrors.token(request);
         JWTClaimsSet claims = verifier.verify(presented.token(), now)
                 .orElseThrow(() -> ResourceErrors.invalidToken("the access token is invalid or expired"));
-        List<String> keys = alsoRead.apply(claims);
-        // A DPoP proof's jti is recorded by a write; the revocation read (with the items asked for)
-        // runs beside it, so a resource request waits for one round trip, not two. The sender check
-        // still decides first: its error is the answer whatever the read finds.
-        Optional<CompletableFuture<RevocationCheck.Lookup>> lookingUp = revocation.filter(r -> presented.isDpop())
-                .map(r -> Beside.start(() -> r.lookup(claims, now, keys)));
-        SenderCheck.check(claims, presented, request,
-                () -> dpop.validate(request, ResourceErrors.expectation(resourceUrl, presented.token())));
+        // The revocation read (with the items asked for) starts once a DPoP proof of the bound key
+        // has passed every check but the one-time write of its jti, and runs while that write is
+        // made: a resource request waits for one round trip, not two. The sender check still
+        // decides first: its error is the answer whatever the read finds, and goes out only once
+        // the read has ended.
+        AtomicReference<CompletableFuture<RevocationCheck.Lookup>> lookingUp = new AtomicReference<>();
+        try {
+            SenderCheck.check(claims, presented, request, () -> {
+                DpopProofValidator.Checked checked = dpop.check(request,
+                        ResourceErrors.expectation(resourceUrl, presented.token()));
+                boolean boundKey = SenderCheck.dpopKey(claims)
+                        .filter(jkt -> Hashes.constantTimeEquals(jkt, checked.proof().jkt())).isPresent();
+                revocation.filter(r -> boundKey).ifPresent(r -> lookingUp.set(
+                        Beside.start(() -> r.lookup(claims, now, alsoRead.apply(claims)))));
+                return dpop.commit(checked);
+            });
+        } catch (RuntimeException refused) {
+            Optional.ofNullable(lookingUp.get()).ifPresent(Beside::settle);
+            throw refused;
+        }
         Map<String, Item> items;
         if (revocation.isPresent()) {
-            RevocationCheck.Lookup lookup = lookingUp.map(Beside::join)
-                    .orElseGet(() -> revocation.get().lookup(claims, now, keys));
+            RevocationCheck.Lookup lookup = Optional.ofNullable(lookingUp.get()).map(Beside::join)
+                    .orElseGet(() -> revocation.get().lookup(claims, now, alsoRead.apply(claims)));
             if (lookup.revoked()) {
                 throw ResourceErrors.invalidToken("the access token has been revoked");
             }
             items = lookup.items();
-        } else if (keys.isEmpty()) {
+        } else if (alsoRead.apply(claims).isEmpty()) {
             items = Map.of();
         } else {
             throw new IllegalStateException("items are read along with the revocation check, and there is none");

@@ -61,7 +61,13 @@ public final class CodeGrant {
         CompletableFuture<Optional<String>> idToken = code.scopes().contains("openid")
                 ? Beside.start(() -> Optional.of(issuer.idToken(client, grant, code.nonce(), now)))
                 : CompletableFuture.completedFuture(Optional.empty());
-        String accessToken = issuer.accessToken(grant, now);
+        String accessToken;
+        try {
+            accessToken = issuer.accessToken(grant, now);
+        } catch (RuntimeException failed) {
+            Beside.settle(idToken);   // the 503 goes out only once the other Sign has ended too
+            throw failed;
+        }
         Optional<String> signedIdToken = Beside.join(idToken);
         // One write: the jtis, the code spent (if no one spent it first) and the grant, all or nothing.
         // The code's 60 s are checked again at the moment of the write, after the signing.

@@ -45,6 +45,11 @@ public final class SenderCheck {
         }
     }
 
+    /** The thumbprint of the DPoP key the token is bound to (cnf.jkt), if it is. */
+    public static Optional<String> dpopKey(JWTClaimsSet claims) {
+        return cnf(claims, "jkt");
+    }
+
     private static Optional<String> cnf(JWTClaimsSet claims, String member) {
         Object cnf = claims.getClaim("cnf");
         return cnf instanceof Map<?, ?> map && map.get(member) instanceof String value ? Optional.of(value) : Optional.empty();

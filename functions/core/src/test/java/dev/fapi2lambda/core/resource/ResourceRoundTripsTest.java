@@ -12,12 +12,14 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.fapi2lambda.core.http.Response;
 import dev.fapi2lambda.core.testing.CoreFixture;
 import dev.fapi2lambda.core.testing.Flow;
+import dev.fapi2lambda.core.testing.Jwts;
 import dev.fapi2lambda.core.testing.TestKeys;
 import dev.fapi2lambda.core.token.TokenIssuer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -77,13 +79,47 @@ class ResourceRoundTripsTest {
     }
 
     @Test
-    @DisplayName("C-TOK-1 a revoked token with a fresh proof answers invalid_token, and the proof's jti is used up")
+    @DisplayName("a revoked token with a fresh proof answers invalid_token, and the proof's jti is used up")
     void revokedTokenUsesUpTheProof() throws Exception {
         String token = accessToken();
         f.grants.revoke(grantOf(token), f.clock.instant());
         String proof = flow.userinfoProof(dpopKey, token);
         assertError(401, "invalid_token", () -> flow.userinfo("DPoP " + token, proof));
         assertError(401, "invalid_dpop_proof", () -> flow.userinfo("DPoP " + token, proof));
+    }
+
+    @Test
+    @DisplayName("C-RS-2 a proof that fails its checks costs no revocation read")
+    void badProofNoRead() {
+        String token = accessToken();
+        String wrongUrl = Jwts.dpopProof(dpopKey, "GET", "https://elsewhere.example/userinfo", f.clock.instant(),
+                c -> c.claim("ath", Flow.sha256Url(token)).claim("nonce", flow.nonce()));
+        String otherKey = flow.userinfoProof(TestKeys.ec(), token);
+        f.store.reset();
+        assertError(401, "invalid_dpop_proof", () -> flow.userinfo("DPoP " + token, wrongUrl));
+        assertError(401, "invalid_token", () -> flow.userinfo("DPoP " + token, otherKey));
+        assertEquals(0, f.store.calls("getAll"), "no revocation read for a refused proof");
+    }
+
+    @Test
+    @DisplayName("a replayed proof's error goes out only after the revocation read it started has ended")
+    void refusedAfterTheReadEnds() {
+        String token = accessToken();
+        String proof = flow.userinfoProof(dpopKey, token);
+        assertEquals(200, flow.userinfo("DPoP " + token, proof).status());
+        AtomicBoolean readEnded = new AtomicBoolean();
+        f.store.onCall = (method, pk) -> {
+            if (method.equals("getAll")) {
+                try {
+                    Thread.sleep(300);   // a slow read: a request that did not wait for it would answer first
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                readEnded.set(true);
+            }
+        };
+        assertError(401, "invalid_dpop_proof", () -> flow.userinfo("DPoP " + token, proof));
+        assertTrue(readEnded.get(), "the read was still running when the answer went out");
     }
 
     @Test
