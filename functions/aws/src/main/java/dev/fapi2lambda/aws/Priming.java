@@ -90,8 +90,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * <p>This class is an org.crac {@link Resource}: before a SnapStart snapshot, {@link
  * #beforeCheckpoint(Context)} waits for the background thread and primes every part the function asked
  * for, DYNAMODB included, on the checkpointing thread, so the snapshot holds loaded classes and
- * compiled code and no running priming thread. Idle {@code beside-N} threads may be in it (the key
- * service reads its public keys at once during init); they draw no randomness and hold no state.
+ * compiled code and no running thread.
  */
 public final class Priming implements Resource {
     /**

@@ -1,7 +1,6 @@
 package dev.fapi2lambda.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +8,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.fapi2lambda.core.crypto.Hashes;
@@ -54,24 +51,6 @@ class KmsKeyServiceTest extends KmsKeyServiceContract {
         keys.activeKey(JWSAlgorithm.ES256);
         assertEquals(3, reads, "one GetPublicKey per key");
         assertEquals(reads, kms.requests.size());
-    }
-
-    @Test
-    @DisplayName("the public keys are read at once: init waits for one GetPublicKey round trip, not one per key")
-    void publicKeysReadTogether() throws Exception {
-        try (KmsProtocolServer server = new KmsProtocolServer()) {
-            KmsProtocolServer.Key rsa = server.addKey("rsa-1", "RSA_2048");
-            KmsProtocolServer.Key ec = server.addKey("ec-1", "ECC_NIST_P256");
-            KmsProtocolServer.Key previous = server.addKey("ec-0", "ECC_NIST_P256");
-            server.expectTogether("GetPublicKey", 3);
-            KmsKeyService service = new KmsKeyService(server.patientClient(), "rsa-1", "ec-1", List.of("ec-0"));
-            assertFalse(server.arrivedApart("GetPublicKey"), "a GetPublicKey request waited in vain for the others");
-            List<JWK> published = service.publicKeys();
-            assertEquals(rsa.pair().getPublic(), ((RSAKey) published.get(0)).toPublicKey(), "the active PS256 key first");
-            assertEquals(ec.pair().getPublic(), ((ECKey) published.get(1)).toPublicKey(), "then the active ES256 key");
-            assertEquals(previous.pair().getPublic(), ((ECKey) published.get(2)).toPublicKey(), "then the previous keys");
-            assertEquals(published.get(1), service.activeKey(JWSAlgorithm.ES256));
-        }
     }
 
     @Test
