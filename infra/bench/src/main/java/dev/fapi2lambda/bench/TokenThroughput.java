@@ -72,7 +72,8 @@ final class TokenThroughput implements Callable<Integer> {
                     .forks(forks).threads(1)
                     .shouldFailOnError(true)
                     .resultFormat(ResultFormatType.JSON)
-                    .result(outFile.resolveSibling("token-jmh-" + jit + ".json").toString());
+                    .result(outFile.resolveSibling(outFile.getFileName().toString().replaceFirst("\\.json$", "")
+                            + "-jmh-" + jit + ".json").toString());
             if ("c1".equals(jit)) {
                 options.jvmArgsAppend("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
             } else if (!"c2".equals(jit)) {
