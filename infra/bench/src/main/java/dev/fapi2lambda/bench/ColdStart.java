@@ -175,27 +175,24 @@ final class ColdStart implements Callable<Integer> {
         switch (variant) {
             case "deployed", "jvm-default" -> {
             }
-            case "cds" -> {
-                Path archive = dir.resolve("cds").resolve(target + ".jsa");
-                Files.createDirectories(archive.getParent());
-                List<String> training = new ArrayList<>(f);
-                training.add("-XX:ArchiveClassesAtExit=" + archive);
-                runner.run(target, training, toolOptions(variant, target), mode);
-                requireFile(archive, "CDS training run of " + target);
-                f.add("-XX:SharedArchiveFile=" + archive);
-            }
-            case "aot" -> {
-                Path cache = dir.resolve("aot").resolve(target + ".aot");
-                Files.createDirectories(cache.getParent());
-                List<String> training = new ArrayList<>(f);
-                training.add("-XX:AOTCacheOutput=" + cache);
-                runner.run(target, training, toolOptions(variant, target), mode);
-                requireFile(cache, "AOT training run of " + target);
-                f.add("-XX:AOTCache=" + cache);
-            }
+            case "cds" -> f.add("-XX:SharedArchiveFile=" + train(target, f,
+                    dir.resolve("cds").resolve(target + ".jsa"), "-XX:ArchiveClassesAtExit=", variant, runner));
+            case "aot" -> f.add("-XX:AOTCache=" + train(target, f,
+                    dir.resolve("aot").resolve(target + ".aot"), "-XX:AOTCacheOutput=", variant, runner));
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         }
         return f;
+    }
+
+    /** One training run with {@code flags} that writes {@code archive} through {@code writeFlag}; the archive. */
+    private Path train(String target, List<String> flags, Path archive, String writeFlag, String variant,
+                       Runner runner) throws Exception {
+        Files.createDirectories(archive.getParent());
+        List<String> training = new ArrayList<>(flags);
+        training.add(writeFlag + archive);
+        runner.run(target, training, toolOptions(variant, target), mode);
+        requireFile(archive, variant + " training run of " + target);
+        return archive;
     }
 
     /** The functions get template.yaml's JAVA_TOOL_OPTIONS; the baseline runs on Lambda's defaults alone. */
