@@ -51,6 +51,11 @@ public final class KmsProtocolServer implements AutoCloseable {
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final AtomicInteger throttleNext = new AtomicInteger();
     volatile String disabledKey;
+    /** A key whose Sign answers only after {@link #slowMillis}, to show who waits for it. */
+    volatile String slowKey;
+    volatile long slowMillis;
+    /** Sign requests answered, by key id: counted just before the answer is written. */
+    final Map<String, AtomicInteger> signsAnswered = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> together = new ConcurrentHashMap<>();
     private final Set<String> apart = ConcurrentHashMap.newKeySet();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -163,8 +168,15 @@ public final class KmsProtocolServer implements AutoCloseable {
                         "PublicKey", Base64.getEncoder().encodeToString(key.pair().getPublic().getEncoded()),
                         "KeySpec", key.spec(), "KeyUsage", "SIGN_VERIFY",
                         "SigningAlgorithms", List.of(key.spec().startsWith("RSA") ? "RSASSA_PSS_SHA_256" : "ECDSA_SHA_256")));
-                case "Sign" -> reply(exchange, 200, Map.of("KeyId", arn(key), "SigningAlgorithm", request.get("SigningAlgorithm"),
-                        "Signature", Base64.getEncoder().encodeToString(sign(key, request))));
+                case "Sign" -> {
+                    byte[] signature = sign(key, request);
+                    if (key.id().equals(slowKey)) {
+                        Thread.sleep(slowMillis);
+                    }
+                    signsAnswered.computeIfAbsent(key.id(), k -> new AtomicInteger()).incrementAndGet();
+                    reply(exchange, 200, Map.of("KeyId", arn(key), "SigningAlgorithm", request.get("SigningAlgorithm"),
+                            "Signature", Base64.getEncoder().encodeToString(signature)));
+                }
                 default -> reply(exchange, 400, Map.of("__type", "UnsupportedOperationException", "message", op));
             }
         } catch (Exception e) {

@@ -59,7 +59,9 @@ public final class TokenValidator {
     /**
      * As {@link #validate(Request, String)}, and reads the items {@code alsoRead} names for the
      * token (for example its subject's) in the same request as the revocation check (which a
-     * validator must then have).
+     * validator must then have). With a DPoP proof, {@code alsoRead} and the read run on a
+     * {@link Beside} thread (no thread-locals of the caller's), and anything they throw is thrown
+     * here, after the sender check's errors.
      */
     public Validated validate(Request request, String resourceUrl, Function<JWTClaimsSet, List<String>> alsoRead) {
         Instant now = clock.instant();
@@ -86,7 +88,7 @@ public final class TokenValidator {
                         Beside.start(() -> r.lookup(claims, now, alsoRead.apply(claims)))));
                 return dpop.commit(checked);
             });
-        } catch (RuntimeException refused) {
+        } catch (RuntimeException | Error refused) {
             Optional.ofNullable(lookingUp.get()).ifPresent(Beside::settle);
             throw refused;
         }

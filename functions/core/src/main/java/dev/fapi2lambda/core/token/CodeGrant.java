@@ -64,7 +64,7 @@ public final class CodeGrant {
         String accessToken;
         try {
             accessToken = issuer.accessToken(grant, now);
-        } catch (RuntimeException failed) {
+        } catch (RuntimeException | Error failed) {
             Beside.settle(idToken);   // the 503 goes out only once the other Sign has ended too
             throw failed;
         }

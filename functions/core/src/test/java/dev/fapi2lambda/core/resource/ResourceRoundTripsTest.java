@@ -89,7 +89,7 @@ class ResourceRoundTripsTest {
     }
 
     @Test
-    @DisplayName("C-RS-2 a proof that fails its checks costs no revocation read")
+    @DisplayName("a proof that fails its checks, or proves another key, costs no revocation read")
     void badProofNoRead() {
         String token = accessToken();
         String wrongUrl = Jwts.dpopProof(dpopKey, "GET", "https://elsewhere.example/userinfo", f.clock.instant(),
