@@ -33,6 +33,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
 /**
  * A small server that speaks the KMS JSON protocol (AWS JSON 1.1, X-Amz-Target TrentService.*) for
@@ -112,22 +113,20 @@ public final class KmsProtocolServer implements AutoCloseable {
 
     /** The SDK client of the functions, pointed here with test credentials. */
     public KmsClient client() {
-        return KmsKeyService.clientBuilder()
-                .endpointOverride(endpoint())
-                .region(Region.EU_WEST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-                .build();
+        return builder().build();
     }
 
     /** As {@link #client()}, with attempts of 10 s: a request held by {@link #expectTogether} is not retried. */
     public KmsClient patientClient() {
+        return builder().overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(3))
+                .apiCallAttemptTimeout(Duration.ofSeconds(10)).apiCallTimeout(Duration.ofSeconds(30))).build();
+    }
+
+    private KmsClientBuilder builder() {
         return KmsKeyService.clientBuilder()
                 .endpointOverride(endpoint())
                 .region(Region.EU_WEST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(3))
-                        .apiCallAttemptTimeout(Duration.ofSeconds(10)).apiCallTimeout(Duration.ofSeconds(30)))
-                .build();
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")));
     }
 
     public long signCalls() {

@@ -60,8 +60,7 @@ class TokenKmsFailureTest {
         KmsKeyService keys = new KmsKeyService(kms.client(), "rsa", "ec", List.of());
         components = new Components(ServerConfig.defaults(ISSUER).withDpopNonces(false), () -> store, () -> keys, clock,
                 new SecureRandom());
-        new ClientRepository(store).save(new Client("bank-app", AuthMethod.PRIVATE_KEY_JWT,
-                new JWKSet(clientKey.toPublicJWK()), List.of("https://bank.example/cb"), Set.of("openid"), true));
+        saveClient(JWSAlgorithm.PS256);
     }
 
     @AfterEach
@@ -115,9 +114,7 @@ class TokenKmsFailureTest {
     @Test
     @DisplayName("KMS refuses only the ID token's key: 503 temporarily_unavailable, the code unspent and no grant; the retry succeeds")
     void idTokenKeyRefused() throws Exception {
-        new ClientRepository(store).save(new Client("bank-app", AuthMethod.PRIVATE_KEY_JWT,
-                new JWKSet(clientKey.toPublicJWK()), List.of("https://bank.example/cb"), Set.of("openid"), true,
-                JWSAlgorithm.ES256));
+        saveClient(JWSAlgorithm.ES256);
         AuthorizationCodes codes = new AuthorizationCodes(store, new Secrets(new SecureRandom()));
         String code = issueCode(codes);
         kms.disabledKey = "ec";
@@ -137,9 +134,7 @@ class TokenKmsFailureTest {
     @Test
     @DisplayName("a token request refused for one signature answers only once its other signature has ended")
     void refusedAfterTheOtherSign() throws Exception {
-        new ClientRepository(store).save(new Client("bank-app", AuthMethod.PRIVATE_KEY_JWT,
-                new JWKSet(clientKey.toPublicJWK()), List.of("https://bank.example/cb"), Set.of("openid"), true,
-                JWSAlgorithm.ES256));
+        saveClient(JWSAlgorithm.ES256);
         String code = issueCode();
         kms.disabledKey = "rsa";   // the access token's Sign fails at once (not retried)
         kms.slowKey = "ec";        // the ID token's Sign takes 500 ms
@@ -148,6 +143,13 @@ class TokenKmsFailureTest {
         assertEquals(503, failed.status(), failed.body());
         assertEquals(1, kms.signsAnswered.getOrDefault("ec", new AtomicInteger()).get(),
                 "the 503 went out while the ID token's Sign was still running");
+    }
+
+    /** bank-app, private_key_jwt, DPoP required, its ID tokens signed with {@code idTokenAlg}. */
+    private void saveClient(JWSAlgorithm idTokenAlg) {
+        new ClientRepository(store).save(new Client("bank-app", AuthMethod.PRIVATE_KEY_JWT,
+                new JWKSet(clientKey.toPublicJWK()), List.of("https://bank.example/cb"), Set.of("openid"), true,
+                idTokenAlg));
     }
 
     private String issueCode() throws Exception {
