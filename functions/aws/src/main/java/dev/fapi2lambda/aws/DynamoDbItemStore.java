@@ -62,16 +62,42 @@ public final class DynamoDbItemStore implements ItemStore {
     @Override
     public boolean putIfAbsent(Item item, Instant now) {
         try {
-            dynamo.putItem(r -> r.tableName(table).item(toDynamo(item))
-                    .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now")
-                    .expressionAttributeValues(Map.of(":now", number(now.getEpochSecond())))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.NONE));
+            putWhereNoLiveItem(item, now, ReturnValuesOnConditionCheckFailure.NONE);
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         } catch (TransactionConflictException e) {
             return false;   // a transaction is writing this very guard now: the other request uses it
         }
+    }
+
+    @Override
+    public Item putIfAbsentOrGet(Item item, Instant now) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                putWhereNoLiveItem(item, now, ReturnValuesOnConditionCheckFailure.ALL_OLD);
+                return item;
+            } catch (ConditionalCheckFailedException e) {
+                // The condition failed on a live item, and ALL_OLD makes the error carry it as it was.
+                if (!e.hasItem() || e.item().isEmpty()) {
+                    throw new IllegalStateException("conditional put failed without the item that blocked it");
+                }
+                return fromDynamo(e.item());
+            } catch (TransactionConflictException e) {
+                // A transaction is writing this key right now: ask again once it has.
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** PutItem on the condition that no live item has the key; the error carries {@code onFailure}. */
+    private void putWhereNoLiveItem(Item item, Instant now, ReturnValuesOnConditionCheckFailure onFailure) {
+        dynamo.putItem(r -> r.tableName(table).item(toDynamo(item))
+                .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now")
+                .expressionAttributeValues(Map.of(":now", number(now.getEpochSecond())))
+                .returnValuesOnConditionCheckFailure(onFailure));
     }
 
     @Override

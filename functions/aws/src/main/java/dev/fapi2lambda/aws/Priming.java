@@ -410,10 +410,13 @@ public final class Priming implements Resource {
             dynamo.transactWriteItems(r -> r.transactItems(writes).clientRequestToken(FIXED_TOKEN));
             http.failNext();
             try {
-                dynamo.putItem(r -> r.tableName(TABLE).item(item).conditionExpression("attribute_not_exists(pk)"));
+                dynamo.putItem(r -> r.tableName(TABLE).item(item).conditionExpression("attribute_not_exists(pk)")
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
                 ok = false;
             } catch (ConditionalCheckFailedException expected) {
-                // the conditional-failure path, as a replayed jti takes it
+                // the conditional-failure path, as a replayed jti takes it, with the item that
+                // blocked the write, as a DPoP nonce drawn by another container comes back
+                ok &= expected.hasItem();
             }
             http.failNext();
             try {
@@ -463,7 +466,7 @@ public final class Priming implements Resource {
                                 + "\"Message\":\"The conditional request failed\"},{\"Code\":\"None\"},{\"Code\":\"None\"},"
                                 + "{\"Code\":\"None\"}],\"Message\":\"Transaction cancelled\"}"}
                         : new String[] {"400", "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
-                                + "\"message\":\"The conditional request failed\"}"};
+                                + "\"message\":\"The conditional request failed\",\"Item\":" + ITEM + "}"};
             }
             return new String[] {"200", switch (operation) {
                 case "GetItem" -> "{\"Item\":" + ITEM + "}";

@@ -81,6 +81,30 @@ abstract class DynamoDbItemStoreTest {
     }
 
     @Test
+    @DisplayName("putIfAbsentOrGet: writes when absent or expired, otherwise answers the live item unchanged")
+    void putIfAbsentOrGet() {
+        Item first = Item.of("dpopnonce#1").put("nonce", "a").expiresAt(NOW.plusSeconds(30)).build();
+        Item second = Item.of("dpopnonce#1").put("nonce", "b").expiresAt(NOW.plusSeconds(90)).build();
+        assertEquals(first, store.putIfAbsentOrGet(first, NOW));
+        assertEquals(first, store.putIfAbsentOrGet(second, NOW.plusSeconds(29)), "the blocking item, as stored");
+        assertEquals(Optional.of(first), store.get("dpopnonce#1", NOW.plusSeconds(29)));
+        assertEquals(second, store.putIfAbsentOrGet(second, NOW.plusSeconds(30)), "an expired leftover does not block");
+        assertEquals(Optional.of(second), store.get("dpopnonce#1", NOW.plusSeconds(30)));
+    }
+
+    @Test
+    @DisplayName("putIfAbsentOrGet from 20 threads at once: one item is written and all 20 get that one")
+    void putIfAbsentOrGetConcurrently() throws Exception {
+        AtomicInteger n = new AtomicInteger();
+        List<Item> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        race(() -> answers.add(store.putIfAbsentOrGet(Item.of("dpopnonce#race").put("nonce", "n" + n.incrementAndGet())
+                .expiresAt(NOW.plusSeconds(60)).build(), NOW)));
+        Item stored = store.get("dpopnonce#race", NOW).orElseThrow();
+        assertEquals(20, answers.size());
+        assertTrue(answers.stream().allMatch(stored::equals), "every caller got the written item: " + answers);
+    }
+
+    @Test
     @DisplayName("consume: the live item goes to exactly one of 20 callers, an expired one to none")
     void consume() throws Exception {
         store.put(Item.of("par#1").put("v", "1").expiresAt(NOW.plusSeconds(60)).build());

@@ -132,6 +132,11 @@ class ParFunctionTest extends FunctionTestSupport {
             }
 
             @Override
+            public Item putIfAbsentOrGet(Item item, Instant now) {
+                throw new IllegalStateException();
+            }
+
+            @Override
             public Optional<Item> consume(String pk, Instant now) {
                 throw new IllegalStateException();
             }

@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Server-provided DPoP nonces (RFC 9449 8 and 9) shared by every container through the table
  * (DESIGN.md 3): one random nonce per time window, item {@code dpopnonce#<window>}; the first
  * container to need a window's nonce draws it (at request time, never during init) and writes
- * it conditionally, the others read the winner's. Each container caches the nonces it has seen,
- * so in steady state a proof costs no read. The current and the previous window's nonces are
+ * it conditionally, the others get the winner's from that same conditional write (one request
+ * per window and container, whoever wins). Each container caches the nonces it has seen, so in
+ * steady state a proof costs no request. The current and the previous window's nonces are
  * accepted, so a nonce stays valid for one to two windows.
  */
 public final class WindowedDpopNonces implements DpopNonces {
@@ -55,10 +56,23 @@ public final class WindowedDpopNonces implements DpopNonces {
         return Math.floorDiv(now.getEpochSecond(), windowSeconds);
     }
 
+    /**
+     * The window's nonce: from the cache, or in one request that either writes a fresh draw or
+     * answers the nonce another container wrote first.
+     */
     private String nonceOf(long window, Instant now) {
-        return existing(window, now).orElseGet(() -> create(window, now));
+        String cached = cache.get(window);
+        if (cached != null) {
+            return cached;
+        }
+        Instant expires = Instant.ofEpochSecond((window + 2) * windowSeconds);
+        Item drawn = Item.of(key(window)).put("nonce", secrets.next()).expiresAt(expires).build();
+        String nonce = store.putIfAbsentOrGet(drawn, now).required("nonce");
+        remember(window, nonce);
+        return nonce;
     }
 
+    /** A past window's nonce, if one was drawn: never drawn now. */
     private Optional<String> existing(long window, Instant now) {
         String cached = cache.get(window);
         if (cached != null) {
@@ -67,16 +81,6 @@ public final class WindowedDpopNonces implements DpopNonces {
         Optional<String> stored = store.get(key(window), now).flatMap(i -> i.string("nonce"));
         stored.ifPresent(n -> remember(window, n));
         return stored;
-    }
-
-    private String create(long window, Instant now) {
-        Instant expires = Instant.ofEpochSecond((window + 2) * windowSeconds);
-        Item item = Item.of(key(window)).put("nonce", secrets.next()).expiresAt(expires).build();
-        if (store.putIfAbsent(item, now)) {
-            remember(window, item.required("nonce"));
-            return item.required("nonce");
-        }
-        return existing(window, now).orElseThrow(() -> new IllegalStateException("DPoP nonce of window " + window + " vanished"));
     }
 
     private void remember(long window, String nonce) {

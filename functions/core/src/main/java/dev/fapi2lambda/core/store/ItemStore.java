@@ -27,6 +27,15 @@ public interface ItemStore {
      */
     boolean putIfAbsent(Item item, Instant now);
 
+    /**
+     * Writes the item only if no live item has its key, as {@link #putIfAbsent}, and answers the
+     * live item the key has afterwards, in one request: this item if it was written, otherwise the
+     * item that blocked the write, unchanged. Of concurrent callers exactly one's item is written,
+     * and every caller gets that one. For values that the first to need them draws and every later
+     * caller adopts (the DPoP nonces): no read first, no read after a lost race.
+     */
+    Item putIfAbsentOrGet(Item item, Instant now);
+
     /** Deletes the live item and returns it; of concurrent callers exactly one gets it. */
     Optional<Item> consume(String pk, Instant now);
 

@@ -5,17 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fapi2lambda.core.crypto.Secrets;
-import dev.fapi2lambda.core.store.Item;
-import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.testing.CountingItemStore;
 import dev.fapi2lambda.core.testing.InMemoryItemStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -93,57 +98,55 @@ class WindowedDpopNoncesTest {
     }
 
     @Test
-    @DisplayName("C-RS-3 when two instances race to draw a window's nonce, the first writer's nonce wins for both")
-    void firstWriterWins() {
-        WindowedDpopNonces late = new WindowedDpopNonces(missingFirstRead(), new Secrets(new SecureRandom()), WINDOW);
-        String first = nonces.current(T0).orElseThrow();
-        assertEquals(first, late.current(T0).orElseThrow(), "the late instance read nothing, drew, lost, and took the winner's");
-        assertEquals(first, nonces.current(T0).orElseThrow());
-        assertEquals(first, store.get("dpopnonce#" + T0.getEpochSecond() / 60, T0).orElseThrow().required("nonce"));
-        assertAccepted(late, first, T0);
+    @DisplayName("C-RS-3 when 20 instances race to draw a window's nonce, the first writer's nonce wins for all")
+    void firstWriterWins() throws Exception {
+        int n = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<String>> drawn = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                WindowedDpopNonces instance = instance();
+                drawn.add(pool.submit(() -> {
+                    start.await();
+                    return instance.current(T0).orElseThrow();
+                }));
+            }
+            start.countDown();
+            Set<String> seen = new HashSet<>();
+            for (Future<String> f : drawn) {
+                seen.add(f.get(10, TimeUnit.SECONDS));
+            }
+            String stored = store.get("dpopnonce#" + T0.getEpochSecond() / 60, T0).orElseThrow().required("nonce");
+            assertEquals(Set.of(stored), seen, "every instance took the one nonce written");
+            assertAccepted(nonces, stored, T0);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
-    /** The store as an instance sees it that read just before another instance's write: the first read misses. */
-    private ItemStore missingFirstRead() {
-        AtomicBoolean missed = new AtomicBoolean();
-        return new ItemStore() {
-            public Optional<Item> get(String pk, Instant now) {
-                return missed.getAndSet(true) ? store.get(pk, now) : Optional.empty();
-            }
-
-            public void put(Item item) {
-                store.put(item);
-            }
-
-            public boolean putIfAbsent(Item item, Instant now) {
-                return store.putIfAbsent(item, now);
-            }
-
-            public Optional<Item> consume(String pk, Instant now) {
-                return store.consume(pk, now);
-            }
-
-
-            public long increment(String pk, String attribute, Instant expiresAt, Instant now) {
-                return store.increment(pk, attribute, expiresAt, now);
-            }
-
-            public Optional<Item> change(dev.fapi2lambda.core.store.Change change, Instant now) {
-                return store.change(change, now);
-            }
-
-            public java.util.OptionalInt transact(List<dev.fapi2lambda.core.store.Write> writes, Instant now) {
-                return store.transact(writes, now);
-            }
-
-            public Map<String, Item> getAll(java.util.Collection<String> pks, Instant now) {
-                return store.getAll(pks, now);
-            }
-
-            public List<Item> list(String prefix) {
-                return store.list(prefix);
-            }
-        };
+    @Test
+    @DisplayName("C-RS-3 a window's nonce costs each instance one request, whether it draws it or another did")
+    void oneRequestPerWindow() {
+        CountingItemStore first = new CountingItemStore(store);
+        CountingItemStore second = new CountingItemStore(store);
+        WindowedDpopNonces drawer = new WindowedDpopNonces(first, new Secrets(new SecureRandom()), WINDOW);
+        WindowedDpopNonces adopter = new WindowedDpopNonces(second, new Secrets(new SecureRandom()), WINDOW);
+        String nonce = drawer.current(T0).orElseThrow();
+        assertEquals(1, first.total(), "the drawer: one conditional write");
+        assertEquals(nonce, adopter.current(T0.plusSeconds(1)).orElseThrow());
+        assertEquals(1, second.total(), "the adopter: the same conditional write, answered with the winner's item");
+        assertEquals(1, second.calls("putIfAbsentOrGet", "dpopnonce#"));
+        for (int i = 0; i < 10; i++) {
+            assertAccepted(drawer, nonce, T0.plusSeconds(2 + i));
+            assertAccepted(adopter, nonce, T0.plusSeconds(2 + i));
+        }
+        assertEquals(1, first.total(), "then from the cache");
+        assertEquals(1, second.total());
+        // The next window: the previous nonce is still accepted from the cache, the new one costs one request.
+        assertAccepted(adopter, nonce, T0.plus(WINDOW).plusSeconds(1));
+        assertEquals(2, second.total());
+        assertEquals(0, second.calls("get"), "no read ahead of the write");
     }
 
     @Test

@@ -8,7 +8,9 @@ import dev.fapi2lambda.core.http.Response;
 import dev.fapi2lambda.core.testing.Browser;
 import dev.fapi2lambda.core.testing.CoreFixture;
 import dev.fapi2lambda.core.testing.Flow;
+import dev.fapi2lambda.core.testing.Jwts;
 import dev.fapi2lambda.core.testing.TestKeys;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -58,5 +60,23 @@ class RequestsPerFlowTest {
         });
         assertEquals(Map.of("par", 1, "authorize", 1, "login", 3, "consent", 1, "token", 2, "userinfo", 2), perStep);
         assertTrue(perStep.values().stream().mapToInt(Integer::intValue).sum() <= 10, perStep::toString);
+    }
+
+    @Test
+    @DisplayName("a flow that crosses into the next DPoP nonce window pays one request more: the new window's nonce in one conditional write")
+    void nonceWindowChangeCostsOneRequest() {
+        String oldNonce = flow.nonce();
+        Map<String, Object> tokens = flow.tokens(dpopKey);
+        String accessToken = (String) tokens.get("access_token");
+        f.clock.advance(Duration.ofSeconds(60));          // the next window: the old nonce is still accepted
+        step("userinfo", () -> {
+            Response userinfo = flow.userinfo("DPoP " + accessToken, Jwts.dpopProof(dpopKey, "GET", Flow.USERINFO_URL,
+                    f.clock.instant(), c -> c.claim("ath", Flow.sha256Url(accessToken)).claim("nonce", oldNonce)));
+            assertEquals(200, userinfo.status(), userinfo::body);
+            assertEquals(flow.nonce(), userinfo.header("DPoP-Nonce"), "the new window's nonce is handed out");
+        });
+        assertEquals(Map.of("userinfo", 3), perStep);
+        assertEquals(2, f.store.calls("putIfAbsentOrGet", "dpopnonce#"), "one conditional write per window, no read");
+        assertEquals(0, f.store.calls("get", "dpopnonce#"));
     }
 }

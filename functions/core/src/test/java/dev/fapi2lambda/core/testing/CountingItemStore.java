@@ -92,6 +92,12 @@ public final class CountingItemStore implements ItemStore {
     }
 
     @Override
+    public Item putIfAbsentOrGet(Item item, Instant now) {
+        count("putIfAbsentOrGet", item.pk());
+        return delegate.putIfAbsentOrGet(item, now);
+    }
+
+    @Override
     public Optional<Item> consume(String pk, Instant now) {
         count("consume", pk);
         return delegate.consume(pk, now);

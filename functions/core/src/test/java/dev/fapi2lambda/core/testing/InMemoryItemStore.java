@@ -46,6 +46,11 @@ public final class InMemoryItemStore implements ItemStore {
     }
 
     @Override
+    public synchronized Item putIfAbsentOrGet(Item item, Instant now) {
+        return items.compute(item.pk(), (pk, existing) -> existing != null && existing.isLive(now) ? existing : item);
+    }
+
+    @Override
     public synchronized Optional<Item> consume(String pk, Instant now) {
         AtomicReference<Item> taken = new AtomicReference<>();
         items.computeIfPresent(pk, (key, existing) -> {
