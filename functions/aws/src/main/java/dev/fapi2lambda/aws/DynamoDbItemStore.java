@@ -73,22 +73,15 @@ public final class DynamoDbItemStore implements ItemStore {
 
     @Override
     public Item putIfAbsentOrGet(Item item, Instant now) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                putWhereNoLiveItem(item, now, ReturnValuesOnConditionCheckFailure.ALL_OLD);
-                return item;
-            } catch (ConditionalCheckFailedException e) {
-                // The condition failed on a live item, and ALL_OLD makes the error carry it as it was.
-                if (!e.hasItem() || e.item().isEmpty()) {
-                    throw new IllegalStateException("conditional put failed without the item that blocked it");
-                }
-                return fromDynamo(e.item());
-            } catch (TransactionConflictException e) {
-                // A transaction is writing this key right now: ask again once it has.
-                if (attempt == 3) {
-                    throw e;
-                }
+        try {
+            putWhereNoLiveItem(item, now, ReturnValuesOnConditionCheckFailure.ALL_OLD);
+            return item;
+        } catch (ConditionalCheckFailedException e) {
+            // The condition failed on a live item, and ALL_OLD makes the error carry it as it was.
+            if (!e.hasItem() || e.item().isEmpty()) {
+                throw new IllegalStateException("conditional put failed without the item that blocked it");
             }
+            return fromDynamo(e.item());
         }
     }
 

@@ -5,22 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fapi2lambda.core.crypto.Secrets;
+import dev.fapi2lambda.core.testing.AtOnce;
 import dev.fapi2lambda.core.testing.CountingItemStore;
 import dev.fapi2lambda.core.testing.InMemoryItemStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -100,29 +95,13 @@ class WindowedDpopNoncesTest {
     @Test
     @DisplayName("C-RS-3 when 20 instances race to draw a window's nonce, the first writer's nonce wins for all")
     void firstWriterWins() throws Exception {
-        int n = 20;
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<String>> drawn = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                WindowedDpopNonces instance = instance();
-                drawn.add(pool.submit(() -> {
-                    start.await();
-                    return instance.current(T0).orElseThrow();
-                }));
-            }
-            start.countDown();
-            Set<String> seen = new HashSet<>();
-            for (Future<String> f : drawn) {
-                seen.add(f.get(10, TimeUnit.SECONDS));
-            }
-            String stored = store.get("dpopnonce#" + T0.getEpochSecond() / 60, T0).orElseThrow().required("nonce");
-            assertEquals(Set.of(stored), seen, "every instance took the one nonce written");
-            assertAccepted(nonces, stored, T0);
-        } finally {
-            pool.shutdownNow();
-        }
+        List<String> drawn = AtOnce.run(20, i -> {
+            WindowedDpopNonces instance = instance();
+            return () -> instance.current(T0).orElseThrow();
+        });
+        String stored = store.get("dpopnonce#" + T0.getEpochSecond() / 60, T0).orElseThrow().required("nonce");
+        assertEquals(Set.of(stored), new HashSet<>(drawn), "every instance took the one nonce written");
+        assertAccepted(nonces, stored, T0);
     }
 
     @Test
