@@ -8,6 +8,8 @@ import dev.fapi2lambda.core.store.Change;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.Write;
 import dev.fapi2lambda.core.testing.AtOnce;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,13 +37,14 @@ abstract class DynamoDbItemStoreTest {
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
     private static final AtomicInteger TABLES = new AtomicInteger();
     private DynamoDbItemStore store;
+    private String table;
 
     /** The DynamoDB under test. */
     abstract DynamoDbClient client();
 
     @BeforeEach
     void freshTable() {
-        String table = "contract-" + getClass().getSimpleName() + "-" + TABLES.incrementAndGet();
+        table = "contract-" + getClass().getSimpleName() + "-" + TABLES.incrementAndGet();
         // NOW lies in the real past: without TTL, no sweep deletes what the contract reads back.
         TableSetup.createWithoutTtl(client(), table);
         store = new DynamoDbItemStore(client(), table);
@@ -91,6 +94,43 @@ abstract class DynamoDbItemStoreTest {
         assertEquals(Optional.of(first), store.get("dpopnonce#1", NOW.plusSeconds(29)));
         assertEquals(second, store.putIfAbsentOrGet(second, NOW.plusSeconds(30)), "an expired leftover does not block");
         assertEquals(Optional.of(second), store.get("dpopnonce#1", NOW.plusSeconds(30)));
+    }
+
+    @Test
+    @DisplayName("putIfAbsentOrGet writes, and answers a live item, in one request that succeeds (no error response)")
+    void putIfAbsentOrGetInOneSuccessfulRequest() {
+        List<String> calls = new ArrayList<>();
+        DynamoDbClient counting = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    try {
+                        Object answer = method.invoke(client(), args);
+                        calls.add(method.getName());
+                        return answer;
+                    } catch (InvocationTargetException e) {
+                        calls.add(method.getName() + " failed");
+                        throw e.getCause();
+                    }
+                });
+        DynamoDbItemStore countingStore = new DynamoDbItemStore(counting, table);
+        Item first = Item.of("dpopnonce#4").put("nonce", "a").expiresAt(NOW.plusSeconds(30)).build();
+        Item second = Item.of("dpopnonce#4").put("nonce", "b").expiresAt(NOW.plusSeconds(90)).build();
+        assertEquals(first, countingStore.putIfAbsentOrGet(first, NOW));
+        assertEquals(first, countingStore.putIfAbsentOrGet(second, NOW.plusSeconds(10)));
+        assertEquals(List.of("updateItem", "updateItem"), calls);
+    }
+
+    @Test
+    @DisplayName("putIfAbsentOrGet on a live item that lacks one of the new item's attributes: answered and kept unchanged")
+    void putIfAbsentOrGetKeepsALiveItemOfOtherAttributes() {
+        Item stored = Item.of("dpopnonce#2").put("nonce", "a").expiresAt(NOW.plusSeconds(30)).build();
+        store.put(stored);
+        Item richer = Item.of("dpopnonce#2").put("nonce", "b").put("extra", "x").expiresAt(NOW.plusSeconds(90)).build();
+        assertEquals(stored, store.putIfAbsentOrGet(richer, NOW));
+        assertEquals(Optional.of(stored), store.get("dpopnonce#2", NOW), "no attribute was added");
+        Item forever = Item.of("dpopnonce#3").put("nonce", "c").build();
+        store.put(forever);
+        assertEquals(forever, store.putIfAbsentOrGet(new Item("dpopnonce#3", richer.attributes()), NOW), "no expiresAt: live, kept");
+        assertEquals(Optional.of(forever), store.get("dpopnonce#3", NOW));
     }
 
     @Test

@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Server-provided DPoP nonces (RFC 9449 8 and 9) shared by every container through the table
  * (DESIGN.md 3): one random nonce per time window, item {@code dpopnonce#<window>}; the first
  * container to need a window's nonce draws it (at request time, never during init) and writes
- * it conditionally, the others get the winner's from that same conditional write (one request
- * per window and container, whoever wins). Each container caches the nonces it has seen, so in
+ * it conditionally; every other container reads it (one read per window and container; the
+ * drawer pays a read and a write, and a container that loses the race to draw gets the winner's
+ * nonce from its own conditional write). Each container caches the nonces it has seen, so in
  * steady state a proof costs no request. The current and the previous window's nonces are
  * accepted, so a nonce stays valid for one to two windows.
  */
@@ -57,17 +58,21 @@ public final class WindowedDpopNonces implements DpopNonces {
     }
 
     /**
-     * The window's nonce: from the cache, or in one request that either writes a fresh draw or
-     * answers the nonce another container wrote first.
+     * The window's nonce: from the cache; else read, since one container per window draws it and
+     * every other one finds it (one read: the cheapest request, and in a fresh JVM the SDK path the
+     * request has just taken); else drawn now and written only if no other container's is there,
+     * answering the one that is (a second request, for the first container in a window).
      */
     private String nonceOf(long window, Instant now) {
         String cached = cache.get(window);
         if (cached != null) {
             return cached;
         }
-        Instant expires = Instant.ofEpochSecond((window + 2) * windowSeconds);
-        Item drawn = Item.of(key(window)).put("nonce", secrets.next()).expiresAt(expires).build();
-        String nonce = store.putIfAbsentOrGet(drawn, now).required("nonce");
+        String nonce = store.get(key(window), now).flatMap(i -> i.string("nonce")).orElseGet(() -> {
+            Instant expires = Instant.ofEpochSecond((window + 2) * windowSeconds);
+            Item drawn = Item.of(key(window)).put("nonce", secrets.next()).expiresAt(expires).build();
+            return store.putIfAbsentOrGet(drawn, now).required("nonce");
+        });
         remember(window, nonce);
         return nonce;
     }

@@ -105,27 +105,31 @@ class WindowedDpopNoncesTest {
     }
 
     @Test
-    @DisplayName("C-RS-3 a window's nonce costs each instance one request, whether it draws it or another did")
-    void oneRequestPerWindow() {
+    @DisplayName("C-RS-3 a window's nonce costs the instance that draws it a read and a write, every other instance one read")
+    void oneReadPerWindowAndInstance() {
         CountingItemStore first = new CountingItemStore(store);
         CountingItemStore second = new CountingItemStore(store);
         WindowedDpopNonces drawer = new WindowedDpopNonces(first, new Secrets(new SecureRandom()), WINDOW);
         WindowedDpopNonces adopter = new WindowedDpopNonces(second, new Secrets(new SecureRandom()), WINDOW);
         String nonce = drawer.current(T0).orElseThrow();
-        assertEquals(1, first.total(), "the drawer: one conditional write");
+        assertEquals(1, first.calls("get", "dpopnonce#"), "the drawer: a read that finds none");
+        assertEquals(1, first.calls("putIfAbsentOrGet", "dpopnonce#"), "then one conditional write");
+        assertEquals(2, first.total());
         assertEquals(nonce, adopter.current(T0.plusSeconds(1)).orElseThrow());
-        assertEquals(1, second.total(), "the adopter: the same conditional write, answered with the winner's item");
-        assertEquals(1, second.calls("putIfAbsentOrGet", "dpopnonce#"));
+        assertEquals(1, second.total(), "the adopter: one read, no write");
+        assertEquals(1, second.calls("get", "dpopnonce#"));
         for (int i = 0; i < 10; i++) {
             assertAccepted(drawer, nonce, T0.plusSeconds(2 + i));
             assertAccepted(adopter, nonce, T0.plusSeconds(2 + i));
         }
-        assertEquals(1, first.total(), "then from the cache");
+        assertEquals(2, first.total(), "then from the cache");
         assertEquals(1, second.total());
-        // The next window: the previous nonce is still accepted from the cache, the new one costs one request.
+        // The next window: the previous nonce is still accepted from the cache; the new one is drawn (read, write).
         assertAccepted(adopter, nonce, T0.plus(WINDOW).plusSeconds(1));
-        assertEquals(2, second.total());
-        assertEquals(0, second.calls("get"), "no read ahead of the write");
+        assertEquals(3, second.total());
+        assertEquals(1, second.calls("putIfAbsentOrGet", "dpopnonce#"));
+        assertEquals(adopter.current(T0.plus(WINDOW).plusSeconds(2)), drawer.current(T0.plus(WINDOW).plusSeconds(2)));
+        assertEquals(3, first.total(), "and the first instance adopts it with one read");
     }
 
     @Test
