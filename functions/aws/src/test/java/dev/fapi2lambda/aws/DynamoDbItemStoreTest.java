@@ -134,6 +134,39 @@ abstract class DynamoDbItemStoreTest {
     }
 
     @Test
+    @DisplayName("putIfAbsentOrGet on an expired leftover: the failing UpdateItem, then the conditional PutItem replaces it")
+    void putIfAbsentOrGetReplacesAnExpiredLeftover() {
+        List<String> calls = new ArrayList<>();
+        DynamoDbClient counting = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    try {
+                        Object answer = method.invoke(client(), args);
+                        calls.add(method.getName());
+                        return answer;
+                    } catch (InvocationTargetException e) {
+                        calls.add(method.getName() + " failed");
+                        throw e.getCause();
+                    }
+                });
+        store.put(Item.of("dpopnonce#5").put("nonce", "old").expiresAt(NOW.minusSeconds(1)).build());
+        Item fresh = Item.of("dpopnonce#5").put("nonce", "new").expiresAt(NOW.plusSeconds(60)).build();
+        assertEquals(fresh, new DynamoDbItemStore(counting, table).putIfAbsentOrGet(fresh, NOW));
+        assertEquals(List.of("updateItem failed", "putItem"), calls);
+        assertEquals(Optional.of(fresh), store.get("dpopnonce#5", NOW));
+    }
+
+    @Test
+    @DisplayName("putIfAbsentOrGet from 20 threads at once on an expired leftover: one new item, all 20 get it, none the old")
+    void putIfAbsentOrGetConcurrentlyOnAnExpiredLeftover() throws Exception {
+        store.put(Item.of("dpopnonce#stale").put("nonce", "old").expiresAt(NOW.minusSeconds(1)).build());
+        List<Item> answers = AtOnce.run(20, i -> () -> store.putIfAbsentOrGet(Item.of("dpopnonce#stale")
+                .put("nonce", "n" + i).expiresAt(NOW.plusSeconds(60)).build(), NOW));
+        Item stored = store.get("dpopnonce#stale", NOW).orElseThrow();
+        assertFalse("old".equals(stored.required("nonce")), "the expired nonce was replaced");
+        assertTrue(answers.stream().allMatch(stored::equals), "every caller got the new item: " + answers);
+    }
+
+    @Test
     @DisplayName("putIfAbsentOrGet from 20 threads at once: one item is written and all 20 get that one")
     void putIfAbsentOrGetConcurrently() throws Exception {
         List<Item> answers = AtOnce.run(20, i -> () -> store.putIfAbsentOrGet(Item.of("dpopnonce#race")

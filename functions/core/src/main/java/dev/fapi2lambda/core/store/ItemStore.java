@@ -32,7 +32,8 @@ public interface ItemStore {
      * live item the key has afterwards, in one request: this item if it was written, otherwise the
      * item that blocked the write, unchanged. Of concurrent callers exactly one's item is written,
      * and every caller gets that one. For values that the first to need them draws and every later
-     * caller adopts (the DPoP nonces): no read first, no read after a lost race.
+     * caller adopts (the DPoP nonces, whose drawer calls it after a read found no live item): a
+     * caller that loses the race needs no read after it.
      */
     Item putIfAbsentOrGet(Item item, Instant now);
 
