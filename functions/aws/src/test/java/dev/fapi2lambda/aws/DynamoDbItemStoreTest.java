@@ -2,6 +2,7 @@ package dev.fapi2lambda.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fapi2lambda.core.store.Change;
@@ -48,6 +49,22 @@ abstract class DynamoDbItemStoreTest {
         // NOW lies in the real past: without TTL, no sweep deletes what the contract reads back.
         TableSetup.createWithoutTtl(client(), table);
         store = new DynamoDbItemStore(client(), table);
+    }
+
+    /** A store over the table whose client records each request it sends, and whether it failed. */
+    private DynamoDbItemStore recording(List<String> calls) {
+        DynamoDbClient recording = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    try {
+                        Object answer = method.invoke(client(), args);
+                        calls.add(method.getName());
+                        return answer;
+                    } catch (InvocationTargetException e) {
+                        calls.add(method.getName() + " failed");
+                        throw e.getCause();
+                    }
+                });
+        return new DynamoDbItemStore(recording, table);
     }
 
     @Test
@@ -100,18 +117,7 @@ abstract class DynamoDbItemStoreTest {
     @DisplayName("putIfAbsentOrGet writes, and answers a live item, in one request that succeeds (no error response)")
     void putIfAbsentOrGetInOneSuccessfulRequest() {
         List<String> calls = new ArrayList<>();
-        DynamoDbClient counting = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
-                    try {
-                        Object answer = method.invoke(client(), args);
-                        calls.add(method.getName());
-                        return answer;
-                    } catch (InvocationTargetException e) {
-                        calls.add(method.getName() + " failed");
-                        throw e.getCause();
-                    }
-                });
-        DynamoDbItemStore countingStore = new DynamoDbItemStore(counting, table);
+        DynamoDbItemStore countingStore = recording(calls);
         Item first = Item.of("dpopnonce#4").put("nonce", "a").expiresAt(NOW.plusSeconds(30)).build();
         Item second = Item.of("dpopnonce#4").put("nonce", "b").expiresAt(NOW.plusSeconds(90)).build();
         assertEquals(first, countingStore.putIfAbsentOrGet(first, NOW));
@@ -137,20 +143,9 @@ abstract class DynamoDbItemStoreTest {
     @DisplayName("putIfAbsentOrGet on an expired leftover: the failing UpdateItem, then the conditional PutItem replaces it")
     void putIfAbsentOrGetReplacesAnExpiredLeftover() {
         List<String> calls = new ArrayList<>();
-        DynamoDbClient counting = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
-                    try {
-                        Object answer = method.invoke(client(), args);
-                        calls.add(method.getName());
-                        return answer;
-                    } catch (InvocationTargetException e) {
-                        calls.add(method.getName() + " failed");
-                        throw e.getCause();
-                    }
-                });
         store.put(Item.of("dpopnonce#5").put("nonce", "old").expiresAt(NOW.minusSeconds(1)).build());
         Item fresh = Item.of("dpopnonce#5").put("nonce", "new").expiresAt(NOW.plusSeconds(60)).build();
-        assertEquals(fresh, new DynamoDbItemStore(counting, table).putIfAbsentOrGet(fresh, NOW));
+        assertEquals(fresh, recording(calls).putIfAbsentOrGet(fresh, NOW));
         assertEquals(List.of("updateItem failed", "putItem"), calls);
         assertEquals(Optional.of(fresh), store.get("dpopnonce#5", NOW));
     }
@@ -162,7 +157,7 @@ abstract class DynamoDbItemStoreTest {
         List<Item> answers = AtOnce.run(20, i -> () -> store.putIfAbsentOrGet(Item.of("dpopnonce#stale")
                 .put("nonce", "n" + i).expiresAt(NOW.plusSeconds(60)).build(), NOW));
         Item stored = store.get("dpopnonce#stale", NOW).orElseThrow();
-        assertFalse("old".equals(stored.required("nonce")), "the expired nonce was replaced");
+        assertNotEquals("old", stored.required("nonce"), "the expired nonce was replaced");
         assertTrue(answers.stream().allMatch(stored::equals), "every caller got the new item: " + answers);
     }
 

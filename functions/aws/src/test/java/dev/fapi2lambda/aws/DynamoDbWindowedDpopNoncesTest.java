@@ -51,7 +51,8 @@ class DynamoDbWindowedDpopNoncesTest {
     @Test
     @DisplayName("C-RS-3 a leftover nonce item that has expired (TTL not yet run) is neither served nor accepted; a new one replaces it")
     void expiredLeftoverIsReplaced() throws Exception {
-        // A window's item lives to the end of the next window; one that outlived its expiresAt is left by a lazy TTL.
+        // Written items expire at the end of the next window, so this leftover is defence in depth: any
+        // item past its expiresAt that TTL has not deleted yet must count as absent.
         store.put(Item.of(key(T0)).put("nonce", "leftover").expiresAt(T0.minusSeconds(1)).build());
         List<String> served = AtOnce.run(10, i -> {
             WindowedDpopNonces container = container();

@@ -29,7 +29,8 @@ public interface ItemStore {
 
     /**
      * Writes the item only if no live item has its key, as {@link #putIfAbsent}, and answers the
-     * live item the key has afterwards, in one request: this item if it was written, otherwise the
+     * live item the key has afterwards, in one request (DynamoDB: two when an expired leftover holds
+     * the key, which is replaced): this item if it was written, otherwise the
      * item that blocked the write, unchanged. Of concurrent callers exactly one's item is written,
      * and every caller gets that one. For values that the first to need them draws and every later
      * caller adopts (the DPoP nonces, whose drawer calls it after a read found no live item): a
