@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fapi2lambda.core.crypto.Secrets;
 import dev.fapi2lambda.core.testing.AtOnce;
 import dev.fapi2lambda.core.testing.CountingItemStore;
+import dev.fapi2lambda.core.store.Item;
+import dev.fapi2lambda.core.store.ItemStore;
 import dev.fapi2lambda.core.testing.InMemoryItemStore;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -19,13 +21,23 @@ import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Server DPoP nonces shared through the store, one per 60 s window (RFC 9449 8, 9; C-TOK-7, C-RS-3). */
-class WindowedDpopNoncesTest {
+/**
+ * Server DPoP nonces shared through the store, one per 60 s window (RFC 9449 8, 9; C-TOK-7, C-RS-3).
+ * Each instance stands for one container, all sharing the store. functions/aws runs the same tests
+ * over DynamoDB Local (DynamoDbWindowedDpopNoncesTest overrides {@link #newStore}).
+ */
+public class WindowedDpopNoncesTest {
     private static final Duration WINDOW = Duration.ofSeconds(60);
     /** The start of a window (epoch seconds divisible by 60). */
     private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
-    private final InMemoryItemStore store = new InMemoryItemStore();
+    private static final String T0_KEY = "dpopnonce#" + T0.getEpochSecond() / 60;
+    private final ItemStore store = newStore();
     private final WindowedDpopNonces nonces = instance();
+
+    /** The store under test: a fresh, empty one per test. */
+    protected ItemStore newStore() {
+        return new InMemoryItemStore();
+    }
 
     private WindowedDpopNonces instance() {
         return new WindowedDpopNonces(store, new Secrets(new SecureRandom()), WINDOW);
@@ -85,7 +97,7 @@ class WindowedDpopNoncesTest {
         WindowedDpopNonces other = instance();
         String first = nonces.current(T0).orElseThrow();
         assertEquals(first, other.current(T0).orElseThrow());
-        assertEquals(first, store.get("dpopnonce#" + T0.getEpochSecond() / 60, T0).orElseThrow().required("nonce"));
+        assertEquals(first, store.get(T0_KEY, T0).orElseThrow().required("nonce"));
         String second = other.current(T0.plus(WINDOW)).orElseThrow();
         assertEquals(second, nonces.current(T0.plus(WINDOW)).orElseThrow());
         assertAccepted(other, first, T0.plusSeconds(10));
@@ -99,9 +111,24 @@ class WindowedDpopNoncesTest {
             WindowedDpopNonces instance = instance();
             return () -> instance.current(T0).orElseThrow();
         });
-        String stored = store.get("dpopnonce#" + T0.getEpochSecond() / 60, T0).orElseThrow().required("nonce");
+        String stored = store.get(T0_KEY, T0).orElseThrow().required("nonce");
         assertEquals(Set.of(stored), new HashSet<>(drawn), "every instance took the one nonce written");
         assertAccepted(nonces, stored, T0);
+    }
+
+    @Test
+    @DisplayName("C-RS-3 a leftover nonce item that has expired (TTL not yet run) is neither served nor accepted; a new one replaces it")
+    void expiredLeftoverIsReplaced() throws Exception {
+        // Written items expire at the end of the next window, so this leftover is defence in depth: any
+        // item past its expiresAt that TTL has not deleted yet must count as absent.
+        store.put(Item.of(T0_KEY).put("nonce", "leftover").expiresAt(T0.minusSeconds(1)).build());
+        List<String> challenged = AtOnce.run(10, i -> {
+            WindowedDpopNonces instance = instance();
+            return () -> instance.challenge(Optional.of("leftover"), T0).orElseThrow();
+        });
+        String stored = store.get(T0_KEY, T0).orElseThrow().required("nonce");
+        assertNotEquals("leftover", stored);
+        assertEquals(Set.of(stored), new HashSet<>(challenged), "each instance refused the leftover with the new nonce");
     }
 
     @Test
