@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fapi2lambda.core.crypto.Secrets;
-import dev.fapi2lambda.core.testing.AtOnce;
-import dev.fapi2lambda.core.testing.CountingItemStore;
 import dev.fapi2lambda.core.store.Item;
 import dev.fapi2lambda.core.store.ItemStore;
+import dev.fapi2lambda.core.testing.AtOnce;
+import dev.fapi2lambda.core.testing.CountingItemStore;
 import dev.fapi2lambda.core.testing.InMemoryItemStore;
 import java.security.SecureRandom;
 import java.time.Duration;
