@@ -4,20 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.fapi2lambda.core.store.ItemStore;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -28,8 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The events of events/ as a set: each one fed to the function that serves its path, with the
  * table seeded as it needs, succeeds with a proxy-shaped response; against an empty table each
- * one that fails says so with no-store; each was made at {@link SampleEvents#AT}; and the sample
- * events chain into one flow.
+ * one that fails says so with no-store; each was made at {@link SampleEvents#AT}; the sample
+ * events chain into one flow; and one set of functions serves them all without building a client
+ * or loading a key per request (issue 6: all of that happens once per container).
  */
 class SampleEventsTest extends FunctionTestSupport {
     /** What each event needs in the table besides the clients and the nonce, and the status it earns. */
@@ -175,5 +182,83 @@ class SampleEventsTest extends FunctionTestSupport {
         assertEquals(200L, status(userinfo), body(userinfo));
         assertFalse(headers(userinfo).containsKey("WWW-Authenticate"));
         assertTrue(json(userinfo).containsKey("sub"));
+    }
+
+    @Test
+    @DisplayName("nothing per request: every sample event, then a second token and userinfo request, through one set of "
+            + "functions on the KMS key service; the store and the key service (each with its SDK client) are built "
+            + "once and the KMS public keys read once, all before the first request")
+    void nothingPerRequest() throws Exception {
+        try (KmsProtocolServer kms = new KmsProtocolServer()) {
+            List<JWK> keys = SampleEvents.serverKeys();
+            kms.addKey("ps256", "RSA_2048", keys.get(0).toRSAKey().toKeyPair());
+            kms.addKey("es256", "ECC_NIST_P256", keys.get(1).toECKey().toKeyPair());
+            // Each event gets a fresh table, as in eachEventSucceeds, behind the one store the functions hold.
+            AtomicReference<ItemStore> table = new AtomicReference<>();
+            ItemStore tables = (ItemStore) Proxy.newProxyInstance(ItemStore.class.getClassLoader(),
+                    new Class<?>[] {ItemStore.class}, (proxy, method, args) -> {
+                        try {
+                            return method.invoke(table.get(), args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            AtomicInteger storeBuilds = new AtomicInteger();
+            AtomicInteger keyServiceBuilds = new AtomicInteger();
+            Components container = new Components(config(), () -> {
+                storeBuilds.incrementAndGet();
+                return tables;
+            }, () -> {
+                keyServiceBuilds.incrementAndGet();
+                return new KmsKeyService(kms.client(), "ps256", "es256", List.of());
+            }, clock, new SecureRandom());
+            Map<Class<? extends ApiFunction>, ApiFunction> functions = new LinkedHashMap<>();
+            for (String file : NEEDS.keySet()) {
+                functions.computeIfAbsent(SampleEvents.FILES.get(file), type -> newFunction(type, container));
+            }
+            assertEquals(List.of(1, 1), List.of(storeBuilds.get(), keyServiceBuilds.get()), "built with the functions");
+            assertEquals(2, kms.requests.stream().filter(r -> "GetPublicKey".equals(r.get("_op"))).count(),
+                    "one GetPublicKey per key, while the functions are built");
+            long atInit = kms.requests.size();
+
+            for (Map.Entry<String, Need> each : NEEDS.entrySet()) {
+                table.set(freshSampleTable());
+                each.getValue().seed().accept(table.get());
+                Map<String, Object> response = invoke(functions.get(SampleEvents.FILES.get(each.getKey())),
+                        SampleEvents.read(each.getKey()));
+                assertEquals(each.getValue().status(), status(response), each.getKey() + ": " + body(response));
+            }
+            table.set(freshSampleTable());
+            SampleTable.code(table.get());
+            SampleTable.user(table.get());
+            Map<String, Object> token = invoke(functions.get(TokenFunction.class),
+                    SampleEvents.token("sample-assertion-again", "sample-proof-again"), "again");
+            assertEquals(200L, status(token), body(token));
+            Map<String, Object> userinfo = invoke(functions.get(UserinfoFunction.class),
+                    SampleEvents.userinfo((String) json(token).get("access_token"), "sample-proof-userinfo-again"),
+                    "userinfo-again");
+            assertEquals(200L, status(userinfo), body(userinfo));
+
+            assertEquals(List.of(1, 1), List.of(storeBuilds.get(), keyServiceBuilds.get()), "nothing built per request");
+            List<Object> inRequests = kms.requests.subList((int) atInit, kms.requests.size()).stream()
+                    .map(r -> r.get("_op")).distinct().toList();
+            assertEquals(List.of("Sign"), inRequests, "requests only sign: no key is loaded per request");
+        }
+    }
+
+    /** A new table with what every sample event needs: the two sample clients and the window's nonce. */
+    private static ItemStore freshSampleTable() {
+        DynamoDbItemStore fresh = TestDynamo.freshStore();
+        SampleTable.clients(fresh);
+        SampleTable.dpopNonce(fresh);
+        return fresh;
+    }
+
+    private static ApiFunction newFunction(Class<? extends ApiFunction> type, Components with) {
+        try {
+            return type.getConstructor(Components.class).newInstance(with);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(type.getName(), e);
+        }
     }
 }
