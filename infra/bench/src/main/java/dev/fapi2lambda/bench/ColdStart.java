@@ -64,8 +64,8 @@ final class ColdStart implements Callable<Integer> {
 
     @Option(names = "--variants", split = ",", description = "deployed (template.yaml's flags), cds (+ AppCDS archive "
             + "from a training run), aot (+ JDK 25 AOT cache from a training run), jvm-default (no flags); "
-            + "default: ${DEFAULT-VALUE}")
-    List<String> variants = List.of("deployed", "cds");
+            + "default: ${DEFAULT-VALUE}, as template.yaml deploys (no archive)")
+    List<String> variants = List.of("deployed");
 
     @Option(names = "--mode", description = "components: *Function(Components) with DynamoDbItemStore on the endpoint "
             + "and the local key service from a keys file; default: the no-argument constructor, everything from "

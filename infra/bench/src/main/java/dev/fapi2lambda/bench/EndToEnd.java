@@ -40,12 +40,13 @@ final class EndToEnd implements Callable<Integer> {
             + "connection right after answering on it, and the browser's next POST on it fails (default: ${DEFAULT-VALUE})")
     int maxIdleConnections = 10_000;
 
-    @Option(names = "--nodelay", description = "sun.net.httpserver.nodelay=true: TCP_NODELAY on the local server's "
-            + "sockets (the JDK HttpServer leaves Nagle on by default, so small responses wait for the client's "
-            + "delayed ACK, ~40 ms on Linux) (default: ${DEFAULT-VALUE}, the server as it ships)")
-    boolean nodelay;
+    @Option(names = "--nagle", description = "sun.net.httpserver.nodelay=false: Nagle on, the JDK HttpServer's own "
+            + "default, so small responses wait for the client's delayed ACK (~40 ms on Linux). The local server turns "
+            + "TCP_NODELAY on unless the property is set (LocalServer), so without this option the run is the server "
+            + "as it ships (default: ${DEFAULT-VALUE})")
+    boolean nagle;
 
-    @Option(names = "--out", description = "result JSON (default: target/bench-results/e2e-<backend>[-nodelay].json)")
+    @Option(names = "--out", description = "result JSON (default: target/bench-results/e2e-<backend>[-nagle].json)")
     Path out;
 
     @Override
@@ -54,16 +55,16 @@ final class EndToEnd implements Callable<Integer> {
         if (maxIdleConnections > 0) {
             System.setProperty("sun.net.httpserver.maxIdleConnections", String.valueOf(maxIdleConnections));
         }
-        if (nodelay) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
+        if (nagle) {
+            System.setProperty("sun.net.httpserver.nodelay", "false");
         }
         Map<String, Object> result = Results.header("e2e", jdk);
-        result.put("httpserverNodelay", nodelay);
+        result.put("httpserverNodelay", !nagle);   // LocalServer's default unless --nagle
         result.put("httpserverMaxIdleConnections", maxIdleConnections > 0 ? maxIdleConnections : "JDK default (200)");
         List<String> lines = new ArrayList<>();
         try (Backend server = Backend.start(backend, BenchHome.target().resolve("bench-work").resolve("e2e-" + backend))) {
             System.out.println("end to end on " + jdk + ", " + Runtime.getRuntime().availableProcessors() + " cores; "
-                    + server.describe() + "; issuer " + server.server.issuer() + "; TCP_NODELAY " + nodelay);
+                    + server.describe() + "; issuer " + server.server.issuer() + "; TCP_NODELAY " + !nagle);
             result.put("backend", server.describe());
             int warmErrors = 0;
             for (int i = 0; i < warmupFlows; i++) {
@@ -83,9 +84,9 @@ final class EndToEnd implements Callable<Integer> {
         }
         System.out.println();
         System.out.println("End to end, ms per step (JDK: " + jdk + ", backend " + backend + ", server TCP_NODELAY "
-                + nodelay + ")");
+                + !nagle + ")");
         lines.forEach(System.out::println);
-        Results.write(out == null ? Results.defaultOut("e2e-" + backend + (nodelay ? "-nodelay" : "")) : out, result);
+        Results.write(out == null ? Results.defaultOut("e2e-" + backend + (nagle ? "-nagle" : "")) : out, result);
         return 0;
     }
 
