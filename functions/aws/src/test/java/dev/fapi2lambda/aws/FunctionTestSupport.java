@@ -43,10 +43,16 @@ abstract class FunctionTestSupport {
 
     @BeforeEach
     void freshTable() {
-        store = TestDynamo.freshStore();
+        store = freshSampleTable();
         components = components(store);
-        SampleTable.clients(store);
-        SampleTable.dpopNonce(store);
+    }
+
+    /** A new table with what every sample event needs: the two sample clients and the window's nonce. */
+    static DynamoDbItemStore freshSampleTable() {
+        DynamoDbItemStore fresh = TestDynamo.freshStore();
+        SampleTable.clients(fresh);
+        SampleTable.dpopNonce(fresh);
+        return fresh;
     }
 
     /** The deployment of the samples: the sample issuer, its mTLS host, nonces on, the sample server keys. */

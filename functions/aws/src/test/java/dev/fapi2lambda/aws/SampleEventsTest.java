@@ -214,7 +214,9 @@ class SampleEventsTest extends FunctionTestSupport {
             }, clock, new SecureRandom());
             Map<Class<? extends ApiFunction>, ApiFunction> functions = new LinkedHashMap<>();
             for (String file : NEEDS.keySet()) {
-                functions.computeIfAbsent(SampleEvents.FILES.get(file), type -> newFunction(type, container));
+                if (!functions.containsKey(SampleEvents.FILES.get(file))) {
+                    functions.put(SampleEvents.FILES.get(file), function(file, container));
+                }
             }
             assertEquals(List.of(1, 1), List.of(storeBuilds.get(), keyServiceBuilds.get()), "built with the functions");
             assertEquals(2, kms.requests.stream().filter(r -> "GetPublicKey".equals(r.get("_op"))).count(),
@@ -243,22 +245,6 @@ class SampleEventsTest extends FunctionTestSupport {
             List<Object> inRequests = kms.requests.subList((int) atInit, kms.requests.size()).stream()
                     .map(r -> r.get("_op")).distinct().toList();
             assertEquals(List.of("Sign"), inRequests, "requests only sign: no key is loaded per request");
-        }
-    }
-
-    /** A new table with what every sample event needs: the two sample clients and the window's nonce. */
-    private static ItemStore freshSampleTable() {
-        DynamoDbItemStore fresh = TestDynamo.freshStore();
-        SampleTable.clients(fresh);
-        SampleTable.dpopNonce(fresh);
-        return fresh;
-    }
-
-    private static ApiFunction newFunction(Class<? extends ApiFunction> type, Components with) {
-        try {
-            return type.getConstructor(Components.class).newInstance(with);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(type.getName(), e);
         }
     }
 }
