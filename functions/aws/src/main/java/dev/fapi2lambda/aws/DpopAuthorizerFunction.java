@@ -8,16 +8,20 @@ import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.http.Request;
 import dev.fapi2lambda.core.resource.TokenValidator;
 import dev.fapi2lambda.core.resource.ValidatedToken;
+import dev.fapi2lambda.core.store.ItemStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,7 +48,7 @@ public final class DpopAuthorizerFunction implements RequestStreamHandler {
     private final Function<Request, String> resourceUrl;
 
     public DpopAuthorizerFunction() {
-        this(AuthorizerDefault.VALIDATOR, AuthorizerDefault.RESOURCE_URL);
+        this(AuthorizerDefault.Container.AUTHORIZER.validator, AuthorizerDefault.Container.AUTHORIZER.resourceUrl);
     }
 
     /**
@@ -55,8 +59,18 @@ public final class DpopAuthorizerFunction implements RequestStreamHandler {
         this.resourceUrl = resourceUrl;
     }
 
+    /**
+     * The authorizer as deployed, from its environment (the variables: {@link AuthorizerDefault}),
+     * on {@code items} and {@code clock}: what the no-argument constructor builds once per container,
+     * on the TABLE_NAME table and the system clock. The JWKS is fetched from JWKS_URI on the first
+     * request.
+     */
+    public static DpopAuthorizerFunction fromEnvironment(Environment env, Supplier<ItemStore> items, Clock clock) {
+        return AuthorizerDefault.build(env, items, clock);
+    }
+
     /** The public URL of the called resource: on the mTLS domain when the request came with a certificate. */
-    public static Function<Request, String> resourceUrls(String base, java.util.Optional<String> mtlsBase) {
+    public static Function<Request, String> resourceUrls(String base, Optional<String> mtlsBase) {
         return request -> (request.clientCertificate().isPresent() ? mtlsBase.orElse(base) : base) + request.path();
     }
 

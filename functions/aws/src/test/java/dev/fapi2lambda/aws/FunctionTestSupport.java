@@ -64,8 +64,9 @@ abstract class FunctionTestSupport {
         return new Components(config(), () -> itemStore, SampleEvents::keyService, clock, new SecureRandom());
     }
 
-    /** Feeds the event to the function as Lambda does and reads the proxy response it writes. */
-    static Map<String, Object> invoke(ApiFunction function, String event) throws Exception {
+    /** Feeds the event to the function as Lambda does and reads the JSON it writes (a proxy response, or a policy). */
+    static Map<String, Object> invoke(com.amazonaws.services.lambda.runtime.RequestStreamHandler function, String event)
+            throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         function.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
         return JSONObjectUtils.parse(out.toString(StandardCharsets.UTF_8));

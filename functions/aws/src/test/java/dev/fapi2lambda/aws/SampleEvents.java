@@ -53,6 +53,13 @@ public final class SampleEvents {
     public static final Instant AT = Instant.parse("2026-11-24T16:00:00Z");
     public static final String ISSUER = "https://as.example.com";
     public static final String MTLS_BASE_URL = "https://mtls.as.example.com";
+    /**
+     * The sample protected API (GET /accounts on the issuer's REST API, behind the DPoP authorizer):
+     * the audience template.yaml gives access tokens by default, and the authorizer expects.
+     */
+    public static final String API_AUDIENCE = ISSUER + "/accounts";
+    /** The authorizer's methodArn for GET /accounts on the sample REST API. */
+    public static final String METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/GET/accounts";
     public static final String CLIENT_ID = "sample-client";
     /** The mTLS client: self_signed_tls_client_auth with sample-client-cert.pem, certificate-bound tokens. */
     public static final String MTLS_CLIENT_ID = "sample-mtls-client";
@@ -87,8 +94,16 @@ public final class SampleEvents {
     public static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0";
     public static final Path EVENTS = locateEvents();
 
-    /** Every event file and the function that serves it. */
+    /** Every event file of an authorization-server endpoint and the function that serves it. */
     public static final Map<String, Class<? extends ApiFunction>> FILES = files();
+
+    /**
+     * The events of the sample protected API: the REQUEST event API Gateway sends the DPoP
+     * authorizer for GET /accounts, and the proxy event the accounts function gets once it allowed.
+     */
+    public static final Map<String, Class<? extends com.amazonaws.services.lambda.runtime.RequestStreamHandler>>
+            RESOURCE_FILES = Map.of("authorizer.json", DpopAuthorizerFunction.class,
+                    "accounts.json", AccountsFunction.class);
 
     private SampleEvents() {
     }
@@ -107,6 +122,8 @@ public final class SampleEvents {
         files.put("token-mtls.json", TokenFunction.class);
         files.put("userinfo.json", UserinfoFunction.class);
         files.put("userinfo-mtls.json", UserinfoFunction.class);
+        files.put("introspect.json", IntrospectionFunction.class);
+        files.put("revoke.json", RevocationFunction.class);
         return java.util.Collections.unmodifiableMap(files);
     }
 
@@ -211,6 +228,8 @@ public final class SampleEvents {
         private String body;
         private boolean mtls;
         private String userAgent = "sample-client/1.0";
+        private Map<String, Object> authorizer;
+        private boolean authorizerRequest;
 
         Event(String method, String path) {
             this.method = method;
@@ -249,6 +268,21 @@ public final class SampleEvents {
             return this;
         }
 
+        /** requestContext.authorizer: what a Lambda authorizer's Allow passed on (its context, principalId). */
+        Event authorizedBy(Map<String, Object> context) {
+            this.authorizer = context;
+            return this;
+        }
+
+        /**
+         * The REQUEST authorizer event API Gateway builds from this request instead (REST API):
+         * type and methodArn first, the same request fields and requestContext, no body.
+         */
+        Event asAuthorizerRequest() {
+            this.authorizerRequest = true;
+            return this;
+        }
+
         /** The event as JSON, under the request id {@code requestId}. */
         String json(String requestId) {
             return pretty(JSONObjectUtils.toJSONString(toMap(requestId)));
@@ -257,6 +291,10 @@ public final class SampleEvents {
         Map<String, Object> toMap(String requestId) {
             String domain = mtls ? "mtls.as.example.com" : "as.example.com";
             Map<String, Object> event = new LinkedHashMap<>();
+            if (authorizerRequest) {
+                event.put("type", "REQUEST");
+                event.put("methodArn", METHOD_ARN);
+            }
             event.put("resource", path);
             event.put("path", path);
             event.put("httpMethod", method);
@@ -315,9 +353,14 @@ public final class SampleEvents {
             context.put("identity", identity);
             context.put("domainName", domain);
             context.put("apiId", "a1b2c3d4e5");
+            if (authorizer != null) {
+                context.put("authorizer", authorizer);
+            }
             event.put("requestContext", context);
-            event.put("body", body);
-            event.put("isBase64Encoded", false);
+            if (!authorizerRequest) {
+                event.put("body", body);
+                event.put("isBase64Encoded", false);
+            }
             return event;
         }
     }
@@ -507,16 +550,65 @@ public final class SampleEvents {
                 .header("x-fapi-interaction-id", INTERACTION_ID_HEADER);
     }
 
+    /** POST /introspect: the sample client asks about its DPoP-bound access token (private_key_jwt, RFC 7662). */
+    static Event introspect(String accessToken, String assertionJti) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("token", accessToken);
+        form.put("token_type_hint", "access_token");
+        return new Event("POST", "/introspect").header("Accept", "application/json")
+                .form(privateKeyJwt(form, assertionJti));
+    }
+
+    /** POST /revoke: the sample client revokes its refresh token, and with it the grant (RFC 7009, a logout). */
+    static Event revoke(String assertionJti) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("token", REFRESH_TOKEN);
+        form.put("token_type_hint", "refresh_token");
+        return new Event("POST", "/revoke").header("Accept", "application/json")
+                .form(privateKeyJwt(form, assertionJti));
+    }
+
+    /** GET /accounts as the client sends it: its DPoP-bound access token (for the API too) and a proof for the API's URL. */
+    private static Event accountsRequest(String accessToken, String proofJti) {
+        return new Event("GET", "/accounts")
+                .header("Accept", "application/json")
+                .header("Authorization", "DPoP " + accessToken)
+                .header("DPoP", dpopProof("GET", ISSUER + "/accounts", proofJti,
+                        c -> c.claim("ath", Hashes.sha256Url(accessToken))))
+                .header("x-fapi-interaction-id", INTERACTION_ID_HEADER);
+    }
+
+    /** The REQUEST event API Gateway sends the DPoP authorizer for that GET /accounts. */
+    static Event authorizer(String accessToken, String proofJti) {
+        return accountsRequest(accessToken, proofJti).asAuthorizerRequest();
+    }
+
+    /** The proxy event of that GET /accounts once the authorizer allowed it: its context in requestContext.authorizer. */
+    static Event accounts(String accessToken, String proofJti) {
+        Map<String, Object> allowed = new LinkedHashMap<>();
+        allowed.put("sub", USERNAME);
+        allowed.put("client_id", CLIENT_ID);
+        allowed.put("scope", String.join(" ", SCOPES));
+        allowed.put("principalId", USERNAME);
+        allowed.put("integrationLatency", 0);
+        return accountsRequest(accessToken, proofJti).authorizedBy(allowed);
+    }
+
     /**
      * An access token as the server issues it (TokenIssuer's claims) for the sample grant, signed
      * PS256 by the sample server key: bound to the DPoP key, or for the mTLS grant to the certificate.
      */
     static String accessToken(boolean mtls) {
+        return accessToken(mtls, List.of(ISSUER));
+    }
+
+    /** The same access token for other audiences: with {@link #API_AUDIENCE}, as the authorizer wants it. */
+    static String accessToken(boolean mtls, List<String> audiences) {
         Map<String, Object> cnf = mtls ? Map.of("x5t#S256", clientCertThumbprint()) : Map.of("jkt", dpopJkt());
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(USERNAME)
-                .audience(ISSUER)
+                .audience(audiences)
                 .claim("client_id", mtls ? MTLS_CLIENT_ID : CLIENT_ID)
                 .claim("scope", String.join(" ", SCOPES))
                 .issueTime(Date.from(AT))
@@ -559,6 +651,11 @@ public final class SampleEvents {
         write("token-mtls.json", tokenMtls());
         write("userinfo.json", userinfo(accessToken(false), "sample-proof-userinfo"));
         write("userinfo-mtls.json", userinfoMtls(accessToken(true)));
+        write("introspect.json", introspect(accessToken(false), "sample-assertion-introspect"));
+        write("revoke.json", revoke("sample-assertion-revoke"));
+        String forTheApi = accessToken(false, List.of(ISSUER, API_AUDIENCE));
+        write("authorizer.json", authorizer(forTheApi, "sample-proof-accounts"));
+        write("accounts.json", accounts(forTheApi, "sample-proof-accounts"));
     }
 
     private static void write(String name, Event event) throws IOException {

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.sun.net.httpserver.HttpServer;
 import dev.fapi2lambda.core.store.ItemStore;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,8 +39,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The events of events/ as a set: each one fed to the function that serves its path, with the
  * table seeded as it needs, succeeds with a proxy-shaped response; against an empty table each
  * one that fails says so with no-store; each was made at {@link SampleEvents#AT}; the sample
- * events chain into one flow; and one set of functions serves them all without building a client
- * or loading a key per request (issue 6: all of that happens once per container).
+ * events chain into one flow (revocation and introspection included); the protected API's two
+ * events go through the DPoP authorizer as deployed and the accounts function; and one set of
+ * functions serves them all without building a client or loading a key per request (issue 6: all
+ * of that happens once per container).
  */
 class SampleEventsTest extends FunctionTestSupport {
     /** What each event needs in the table besides the clients and the nonce, and the status it earns. */
@@ -68,6 +74,8 @@ class SampleEventsTest extends FunctionTestSupport {
             SampleTable.mtlsGrant(s);
             SampleTable.user(s);
         }, 200));
+        needs.put("introspect.json", new Need(SampleTable::grant, 200));
+        needs.put("revoke.json", new Need(SampleTable::grant, 200));
         return needs;
     }
 
@@ -75,18 +83,23 @@ class SampleEventsTest extends FunctionTestSupport {
         return SampleEvents.FILES.keySet().stream();
     }
 
+    /** The authorization server's events and the protected API's. */
+    static Stream<String> allFiles() {
+        return Stream.concat(files(), SampleEvents.RESOURCE_FILES.keySet().stream());
+    }
+
     private ApiFunction function(String file, Components with) throws Exception {
         return SampleEvents.FILES.get(file).getConstructor(Components.class).newInstance(with);
     }
 
     @Test
-    @DisplayName("events/ holds exactly the sample events, one per route, each with its function")
+    @DisplayName("events/ holds exactly the sample events, one per route (and the protected API's), each with its function")
     void inventory() throws IOException {
         TreeSet<String> present = new TreeSet<>();
         try (Stream<Path> files = Files.list(SampleEvents.EVENTS)) {
             files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).forEach(present::add);
         }
-        assertEquals(new TreeSet<>(SampleEvents.FILES.keySet()), present);
+        assertEquals(new TreeSet<>(allFiles().toList()), present);
         assertEquals(SampleEvents.FILES.keySet(), NEEDS.keySet());
     }
 
@@ -119,7 +132,7 @@ class SampleEventsTest extends FunctionTestSupport {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("files")
+    @MethodSource("allFiles")
     @DisplayName("each event was made at SampleEvents.AT: request time, every JWT's iat, every proof's nonce")
     void madeAtTheSampleInstant(String file) throws Exception {
         Map<String, Object> event = JSONObjectUtils.parse(SampleEvents.read(file));
@@ -182,6 +195,117 @@ class SampleEventsTest extends FunctionTestSupport {
         assertEquals(200L, status(userinfo), body(userinfo));
         assertFalse(headers(userinfo).containsKey("WWW-Authenticate"));
         assertTrue(json(userinfo).containsKey("sub"));
+    }
+
+    @Test
+    @DisplayName("introspect.json: the sample client's access token is active, with whose it is (RFC 7662 2.2)")
+    void introspectionOfTheSampleToken() throws Exception {
+        SampleTable.grant(store);
+        Map<String, Object> response = invoke(new IntrospectionFunction(components), SampleEvents.read("introspect.json"));
+        assertEquals(200L, status(response), body(response));
+        Map<String, Object> answer = json(response);
+        assertEquals(true, answer.get("active"), body(response));
+        assertEquals(SampleEvents.CLIENT_ID, answer.get("client_id"));
+        assertEquals(SampleEvents.USERNAME, answer.get("sub"));
+        assertEquals("DPoP", answer.get("token_type"));
+    }
+
+    @Test
+    @DisplayName("revoke.json revokes the sample grant (RFC 7009): token-refresh.json is then refused, and the grant's "
+            + "access token introspects as inactive")
+    void revocationThenRefresh() throws Exception {
+        SampleTable.grant(store);
+        Map<String, Object> revoked = invoke(new RevocationFunction(components), SampleEvents.read("revoke.json"));
+        assertEquals(200L, status(revoked), body(revoked));
+        assertError(invoke(new TokenFunction(components), SampleEvents.read("token-refresh.json")), 400, "invalid_grant");
+        Map<String, Object> after = invoke(new IntrospectionFunction(components),
+                SampleEvents.introspect(SampleEvents.accessToken(false), "sample-assertion-introspect-2"), "introspect-2");
+        assertEquals(Map.of("active", false), json(after));
+    }
+
+    /** The issuer's JWKS (the sample server's public keys) over HTTP, counting the fetches. */
+    private static final class Jwks implements AutoCloseable {
+        final AtomicInteger fetches = new AtomicInteger();
+        private final HttpServer server;
+
+        Jwks() throws IOException {
+            byte[] body = new JWKSet(SampleEvents.serverKeys()).toPublicJWKSet().toString().getBytes(StandardCharsets.UTF_8);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/jwks", exchange -> {
+                fetches.incrementAndGet();
+                exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String uri() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /** The authorizer as template.yaml deploys it (fromEnvironment), on {@code table} at the samples' instant. */
+    private DpopAuthorizerFunction authorizer(String jwksUri, ItemStore table) {
+        Environment env = new Environment(Map.of("ISSUER", SampleEvents.ISSUER, "API_AUDIENCE", SampleEvents.API_AUDIENCE,
+                "JWKS_URI", jwksUri, "RESOURCE_BASE_URL", SampleEvents.ISSUER,
+                "RESOURCE_MTLS_BASE_URL", SampleEvents.MTLS_BASE_URL, "TABLE_NAME", "unused"));
+        return DpopAuthorizerFunction.fromEnvironment(env, () -> table, clock);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> statement(Map<String, Object> policy) {
+        return ((List<Map<String, Object>>) ((Map<String, Object>) policy.get("policyDocument")).get("Statement")).get(0);
+    }
+
+    @Test
+    @DisplayName("authorizer.json through the authorizer as deployed (JWKS over HTTP): Allow for GET /accounts with the "
+            + "caller; accounts.json, what API Gateway then sends the API, carries that caller and gets its accounts; "
+            + "a replayed proof is denied; the JWKS is fetched once, not per request")
+    void authorizerThenAccounts() throws Exception {
+        SampleTable.grant(store);
+        try (Jwks jwks = new Jwks()) {
+            DpopAuthorizerFunction authorizer = authorizer(jwks.uri(), store);
+            Map<String, Object> policy = invoke(authorizer, SampleEvents.read("authorizer.json"));
+            assertEquals("Allow", statement(policy).get("Effect"), String.valueOf(policy));
+            assertEquals(SampleEvents.METHOD_ARN, statement(policy).get("Resource"));
+            Map<String, Object> allowed = JSONObjectUtils.getJSONObject(policy, "context");
+            Map<String, Object> passedOn = JSONObjectUtils.getJSONObject(JSONObjectUtils.getJSONObject(
+                    JSONObjectUtils.parse(SampleEvents.read("accounts.json")), "requestContext"), "authorizer");
+            for (String key : List.of("sub", "client_id", "scope")) {
+                assertEquals(allowed.get(key), passedOn.get(key), "requestContext.authorizer." + key);
+            }
+            assertEquals(policy.get("principalId"), passedOn.get("principalId"));
+            Map<String, Object> accounts = invoke(new AccountsFunction(), SampleEvents.read("accounts.json"));
+            assertProxyShape(accounts);
+            assertEquals(200L, status(accounts), body(accounts));
+            assertEquals(SampleEvents.USERNAME, json(accounts).get("sub"));
+
+            assertEquals("Deny", statement(invoke(authorizer, SampleEvents.read("authorizer.json"))).get("Effect"),
+                    "the same proof again is a replay");
+            String token = SampleEvents.accessTokenOf(SampleEvents.read("authorizer.json"));
+            Map<String, Object> again = invoke(authorizer,
+                    SampleEvents.authorizer(token, "sample-proof-accounts-2").json("accounts-2"));
+            assertEquals("Allow", statement(again).get("Effect"), String.valueOf(again));
+            assertEquals(1, jwks.fetches.get(), "JWKS fetches");
+        }
+    }
+
+    @Test
+    @DisplayName("authorizer.json against an empty table (no nonce, no grant): Deny with an OAuth error for the 401")
+    void authorizerAgainstAnEmptyTable() throws Exception {
+        try (Jwks jwks = new Jwks()) {
+            Map<String, Object> policy = invoke(authorizer(jwks.uri(), TestDynamo.freshStore()),
+                    SampleEvents.read("authorizer.json"));
+            assertEquals("Deny", statement(policy).get("Effect"));
+            assertFalse(String.valueOf(JSONObjectUtils.getJSONObject(policy, "context").get(GatewayResponses.ERROR)).isEmpty());
+        }
     }
 
     @Test
