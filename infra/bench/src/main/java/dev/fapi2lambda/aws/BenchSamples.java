@@ -26,6 +26,19 @@ public final class BenchSamples {
         return event.json(requestId);
     }
 
+    /** The REQUEST authorizer event API Gateway builds for that request to the sample API (GET /accounts). */
+    public static String authorizerEventJson(String method, String path, java.util.Map<String, String> headers,
+                                             String requestId) {
+        SampleEvents.Event event = new SampleEvents.Event(method, path).asAuthorizerRequest();
+        headers.forEach(event::header);
+        return event.json(requestId);
+    }
+
+    /** The identifier of the sample protected API: the audience its access tokens carry and the authorizer expects. */
+    public static String apiAudience() {
+        return SampleEvents.API_AUDIENCE;
+    }
+
     public static Instant at() {
         return SampleEvents.AT;
     }
@@ -48,7 +61,7 @@ public final class BenchSamples {
         SampleTable.clients(store);
         SampleTable.dpopNonce(store);
         switch (name) {
-            case "discovery", "oauth-metadata", "jwks", "par", "par-mtls" -> {
+            case "discovery", "oauth-metadata", "jwks", "par", "par-mtls", "accounts" -> {
             }
             case "authorize" -> SampleTable.pushedRequest(store);
             case "authorize-login" -> {
@@ -58,6 +71,7 @@ public final class BenchSamples {
             case "token" -> SampleTable.code(store);
             case "token-refresh" -> SampleTable.grant(store);
             case "token-mtls" -> SampleTable.mtlsCode(store);
+            case "introspect", "revoke", "authorizer" -> SampleTable.grant(store);
             case "userinfo" -> {
                 SampleTable.grant(store);
                 SampleTable.user(store);

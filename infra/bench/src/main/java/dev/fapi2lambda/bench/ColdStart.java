@@ -1,20 +1,25 @@
 package dev.fapi2lambda.bench;
 
+import dev.fapi2lambda.aws.BenchSamples;
 import dev.fapi2lambda.aws.KmsProtocolServer;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.sun.net.httpserver.HttpServer;
 import dev.fapi2lambda.core.keys.JwkKeyService;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +50,11 @@ final class ColdStart implements Callable<Integer> {
             "-XX:+UseSerialGC");
     /** template.yaml's JAVA_TOOL_OPTIONS, read from the template itself (null: it sets none). */
     static final String DEPLOYED_TOOL_OPTIONS = BenchHome.deployedJavaToolOptions();
-    static final Map<String, Integer> EXPECTED = Map.of("baseline", 200, "discovery", 200, "jwks", 200, "par", 201,
-            "authorize", 200, "token", 200, "userinfo", 200);
+    /** The status each target must answer (the authorizer's Allow counts as 200). */
+    static final Map<String, Integer> EXPECTED = Map.ofEntries(Map.entry("baseline", 200), Map.entry("discovery", 200),
+            Map.entry("jwks", 200), Map.entry("par", 201), Map.entry("authorize", 200), Map.entry("token", 200),
+            Map.entry("userinfo", 200), Map.entry("introspect", 200), Map.entry("revoke", 200),
+            Map.entry("authorizer", 200), Map.entry("accounts", 200));
 
     @Option(names = "--runs", description = "measured runs per target and variant (default ${DEFAULT-VALUE})")
     int runs = 10;
@@ -60,7 +68,8 @@ final class ColdStart implements Callable<Integer> {
     int emulatorWarmup = 400;
 
     @Option(names = "--targets", split = ",", description = "default: ${DEFAULT-VALUE}")
-    List<String> targets = List.of("baseline", "discovery", "jwks", "par", "authorize", "token", "userinfo");
+    List<String> targets = List.of("baseline", "discovery", "jwks", "par", "authorize", "token", "userinfo", "introspect",
+            "revoke", "authorizer", "accounts");
 
     @Option(names = "--variants", split = ",", description = "deployed (template.yaml's flags), cds (+ AppCDS archive "
             + "from a training run), aot (+ JDK 25 AOT cache from a training run), jvm-default (no flags); "
@@ -114,8 +123,12 @@ final class ColdStart implements Callable<Integer> {
         result.put("lambdaDefaultFlags", LAMBDA_DEFAULT_FLAGS);
         result.put("deployedJavaToolOptions", DEPLOYED_TOOL_OPTIONS);
         result.put("extraJvmArgs", jvmArgs);
+        // The issuer's JWKS, which the authorizer fetches on its first request: the keys its access
+        // tokens are signed with (the sample server keys where the sample events are used).
+        List<JWK> published = "components".equals(mode) ? BenchSamples.serverKeys() : List.<JWK>of(rsa, ec);
         try (DynamoLocalProcess dynamoLocal = DynamoLocalProcess.start(dir.resolve("dynamodb-local.log"));
-             KmsProtocolServer kms = "default".equals(mode) ? new KmsProtocolServer() : null) {
+             KmsProtocolServer kms = "default".equals(mode) ? new KmsProtocolServer() : null;
+             JwksServer jwks = new JwksServer(new JWKSet(published).toPublicJWKSet().toString())) {
             DynamoDbClient dynamo = Sdk.dynamo(dynamoLocal.endpoint(), null);
             if (kms != null) {
                 kms.addKey("ps256-key", "RSA_3072", new KeyPair(rsa.toPublicKey(), rsa.toPrivateKey()));
@@ -140,6 +153,11 @@ final class ColdStart implements Callable<Integer> {
             common.put("ISSUER", ColdStartPrep.ISSUER);
             common.put("MTLS_BASE_URL", ColdStartPrep.MTLS_BASE_URL);
             common.put("BASELINE_KEY", baselineKey.toString());
+            // template.yaml: API_AUDIENCE for every function (Globals), the rest for the authorizer.
+            common.put("API_AUDIENCE", ColdStartPrep.API_AUDIENCE);
+            common.put("JWKS_URI", jwks.uri());
+            common.put("RESOURCE_BASE_URL", ColdStartPrep.ISSUER);
+            common.put("RESOURCE_MTLS_BASE_URL", ColdStartPrep.MTLS_BASE_URL);
             if (kms != null) {
                 common.put("AWS_ENDPOINT_URL_KMS", kms.endpoint().toString());
                 common.put("KMS_PS256_KEY_ID", "ps256-key");
@@ -272,6 +290,35 @@ final class ColdStart implements Callable<Integer> {
         }
         System.out.println("process = ProcessBuilder.start to the READY line, as the parent sees it; jvm-start = the "
                 + "JVM's start time to response; init = handler construction; invoke = first handleRequest.");
+    }
+
+    /**
+     * The issuer's JWKS over plain HTTP on the loopback (deployed, JWKS_URI is the issuer's HTTPS
+     * /jwks: the TLS handshake of that first fetch is not in these figures, as no TLS is).
+     */
+    static final class JwksServer implements AutoCloseable {
+        private final HttpServer server;
+
+        JwksServer(String jwks) throws IOException {
+            byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/jwks", exchange -> {
+                exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String uri() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     /** Spawns and times the fresh JVMs. */

@@ -12,6 +12,7 @@ import dev.fapi2lambda.core.client.Client;
 import dev.fapi2lambda.core.client.ClientRepository;
 import dev.fapi2lambda.core.config.Paths;
 import dev.fapi2lambda.core.config.ServerConfig;
+import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.crypto.Secrets;
 import dev.fapi2lambda.core.dpop.WindowedDpopNonces;
 import dev.fapi2lambda.core.http.Response;
@@ -60,6 +61,8 @@ final class ColdStartPrep {
     static final String ISSUER = "https://as.example.com";
     static final String MTLS_BASE_URL = "https://mtls.as.example.com";
     static final String CLIENT_ID = "sample-client";
+    /** The sample protected API (GET /accounts behind the DPoP authorizer), as template.yaml's default API_AUDIENCE. */
+    static final String API_AUDIENCE = BenchSamples.apiAudience();
     static final String REDIRECT_URI = "https://client.example.com/callback";
         /** RFC 7636 appendix B: the verifier of the samples' code_challenge. */
     static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -195,13 +198,13 @@ final class ColdStartPrep {
             store.put(Item.of("baseline").put("value", "x").build());
             Files.copy(events.resolve("discovery.json"), file);
             source = "events/discovery.json (read, not parsed)";
-        } else if ((samples || "discovery".equals(target) || "jwks".equals(target)) && Files.exists(sample)) {
+        } else if ((samples || List.of("discovery", "jwks", "accounts").contains(target)) && Files.exists(sample)) {
             BenchSamples.seed(target, store);
             Files.copy(sample, file);
             if (samples) {
                 env.put("FIXED_CLOCK", String.valueOf(BenchSamples.at().toEpochMilli()));
             }
-            if ("userinfo".equals(target)) {
+            if ("userinfo".equals(target) || "introspect".equals(target)) {
                 env.put("KEYS_FILE", sampleKeysFile.toString());
             }
             source = "events/" + target + ".json, table seeded as functions/aws's SampleEventsTest seeds it, clock at "
@@ -240,16 +243,54 @@ final class ColdStartPrep {
                 return "built: code redemption with assertion and DPoP proof with the server nonce";
             }
             case "userinfo" -> {
-                Components components = seed(store);
-                String code = code(components, store);
-                Response tokens = components.token().handle(tokenEvent(code, store).toRequest());
-                expect(200, tokens, "token");
-                String accessToken = (String) JSONObjectUtils.parse(tokens.body()).get("access_token");
-                Files.writeString(file, userinfoEvent(accessToken, store).toEventJson());
+                Files.writeString(file, userinfoEvent(tokens(store).get("access_token"), store).toEventJson());
                 return "built: GET /userinfo with a DPoP-bound access token and a proof with ath and the server nonce";
+            }
+            case "introspect" -> {
+                Files.writeString(file, Events.post(Paths.INTROSPECT, Map.of("Accept", "application/json"),
+                        Forms.of(privateKeyJwt(Forms.params("token", tokens(store).get("access_token"),
+                                "token_type_hint", "access_token")))).toEventJson());
+                return "built: POST /introspect of a fresh DPoP-bound access token, with a client assertion";
+            }
+            case "revoke" -> {
+                Files.writeString(file, Events.post(Paths.REVOKE, Map.of("Accept", "application/json"),
+                        Forms.of(privateKeyJwt(Forms.params("token", tokens(store).get("refresh_token"),
+                                "token_type_hint", "refresh_token")))).toEventJson());
+                return "built: POST /revoke of a fresh refresh token (its grant is revoked), with a client assertion";
+            }
+            case "authorizer" -> {
+                String accessToken = tokens(store).get("access_token");
+                Instant now = Instant.now();
+                String nonce = nonce(store, now);
+                String proof = Jwts.dpopProof(dpopKey, "GET", ISSUER + "/accounts", now,
+                        c -> c.claim("nonce", nonce).claim("ath", Hashes.sha256Url(accessToken)));
+                Files.writeString(file, BenchSamples.authorizerEventJson("GET", "/accounts",
+                        Map.of("Accept", "application/json", "Authorization", "DPoP " + accessToken, "DPoP", proof),
+                        java.util.UUID.randomUUID().toString()));
+                return "built: the REQUEST authorizer event of GET /accounts with a fresh DPoP-bound access token and "
+                        + "a proof with ath and the server nonce";
             }
             default -> throw new IllegalArgumentException("unknown target " + target);
         }
+    }
+
+    /** The token response (strings) of a fresh code: a whole flow run in-process on the table. */
+    private Map<String, String> tokens(ItemStore store) throws Exception {
+        Components components = seed(store);
+        String code = code(components, store);
+        Response tokens = components.token().handle(tokenEvent(code, store).toRequest());
+        expect(200, tokens, "token");
+        Map<String, String> out = new LinkedHashMap<>();
+        JSONObjectUtils.parse(tokens.body()).forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
+
+    /** The form with a fresh client assertion of the bench client (private_key_jwt). */
+    private Map<String, String> privateKeyJwt(Map<String, String> form) {
+        Map<String, String> out = new LinkedHashMap<>(form);
+        out.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+        out.put("client_assertion", Jwts.clientAssertion(clientKey, CLIENT_ID, ISSUER, Instant.now()));
+        return out;
     }
 
     private void registerClient(ItemStore store) {
@@ -265,9 +306,9 @@ final class ColdStartPrep {
         return new Components(config(), () -> store, () -> keys, Clock.systemUTC(), random);
     }
 
-    /** The deployment of the samples: their issuer and mTLS host, DPoP nonces on. */
+    /** The deployment of the samples: their issuer and mTLS host, DPoP nonces on, the sample API's audience. */
     static ServerConfig config() {
-        return ServerConfig.defaults(ISSUER).withMtls(MTLS_BASE_URL);
+        return ServerConfig.defaults(ISSUER).withMtls(MTLS_BASE_URL).withApiAudience(API_AUDIENCE);
     }
 
     private String nonce(ItemStore store, Instant now) {

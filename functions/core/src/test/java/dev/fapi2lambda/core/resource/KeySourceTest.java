@@ -13,7 +13,14 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.fapi2lambda.core.testing.Jwts;
 import dev.fapi2lambda.core.testing.MutableClock;
 import dev.fapi2lambda.core.testing.TestKeys;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.fapi2lambda.core.userinfo.AccessTokenVerifier;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
@@ -191,5 +198,58 @@ class KeySourceTest {
         assertTrue(verifier.verify(accessToken(keyB, keyB.getKeyID()), clock.instant()).isEmpty());
         clock.advance(MIN_REFRESH.plusSeconds(1));
         assertTrue(verifier.verify(accessToken(keyB, keyB.getKeyID()), clock.instant()).isPresent());
+    }
+
+    /** An issuer's /jwks over HTTP on the loopback: each path answers what {@code routes} says. */
+    private static HttpServer issuer(java.util.Map<String, java.util.function.Consumer<HttpExchange>> routes)
+            throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        routes.forEach((path, answer) -> server.createContext(path, exchange -> {
+            answer.accept(exchange);
+            exchange.close();
+        }));
+        server.start();
+        return server;
+    }
+
+    private static void answer(HttpExchange exchange, int status, byte[] body) {
+        try {
+            exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            exchange.getResponseBody().write(body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static URI at(HttpServer server, String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    @Test
+    @DisplayName("http: GETs jwks_uri and keeps the public keys; a non-200, a redirect (not followed) or an oversized "
+            + "body gives no keys")
+    void overHttp() throws IOException {
+        byte[] keys = new JWKSet(List.of(keyA, keyB)).toString(false).getBytes(StandardCharsets.UTF_8);
+        byte[] oversized = (new JWKSet(List.of(keyA)).toString(true).replace("}]}", "}],\"pad\":\""
+                + "x".repeat(KeySource.MAX_JWKS_BYTES) + "\"}")).getBytes(StandardCharsets.UTF_8);
+        HttpServer server = issuer(java.util.Map.of(
+                "/jwks", e -> answer(e, 200, keys),
+                "/broken", e -> answer(e, 500, "{}".getBytes(StandardCharsets.UTF_8)),
+                "/moved", e -> {
+                    e.getResponseHeaders().add("Location", "/jwks");
+                    answer(e, 302, new byte[0]);
+                },
+                "/huge", e -> answer(e, 200, oversized)));
+        try {
+            List<JWK> fetched = KeySource.http(at(server, "/jwks"), clock).get();
+            assertEquals(kids(List.of(keyA, keyB)), kids(fetched));
+            assertTrue(fetched.stream().noneMatch(JWK::isPrivate), "public keys only");
+            for (String refused : List.of("/broken", "/moved", "/huge")) {
+                assertEquals(List.of(), KeySource.http(at(server, refused), clock).get(), refused);
+            }
+        } finally {
+            server.stop(0);
+        }
     }
 }

@@ -16,13 +16,15 @@ import java.util.regex.Pattern;
  * time is loaded only after {@code READY} is printed.
  *
  * <p>Arguments: {@code target event-file mode}, where target is discovery, jwks, par, authorize,
- * token, userinfo or baseline, and mode is {@code components} (the function's Components
+ * token, userinfo, introspect, revoke, authorizer, accounts or baseline, and mode is {@code components} (the function's Components
  * constructor: a DynamoDbItemStore on {@code DYNAMODB_ENDPOINT} and the local key service from
  * {@code KEYS_FILE}) or {@code default} (the no-argument constructor Lambda calls: everything from the
  * environment, KMS included). The rest comes from the environment, as in Lambda.
  */
 public final class ColdStartChild {
     private static final Pattern STATUS = Pattern.compile("\"statusCode\"\\s*:\\s*(\\d+)");
+    /** An authorizer answers a policy, not a response: Allow counts as 200, Deny as the 401 API Gateway makes of it. */
+    private static final Pattern EFFECT = Pattern.compile("\"Effect\"\\s*:\\s*\"(Allow|Deny)\"");
 
     private ColdStartChild() {
     }
@@ -53,8 +55,11 @@ public final class ColdStartChild {
         // Outside the measured span from here on.
         long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         Matcher status = STATUS.matcher(response);
+        Matcher effect = EFFECT.matcher(response);
+        String code = status.find() ? status.group(1) : effect.find() ? ("Allow".equals(effect.group(1)) ? "200" : "401")
+                : "none";
         stdout.println("DETAIL jvmStart=" + jvmStart + " main=" + mainAt + " init=" + initAt + " ready=" + readyAt
-                + " status=" + (status.find() ? status.group(1) : "none"));
+                + " status=" + code);
         if (System.getenv("COLDSTART_PRINT_RESPONSE") != null) {
             stdout.println("RESPONSE " + response);
         }

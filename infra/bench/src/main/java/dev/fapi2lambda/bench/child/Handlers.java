@@ -2,16 +2,21 @@ package dev.fapi2lambda.bench.child;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.fapi2lambda.aws.AccountsFunction;
 import dev.fapi2lambda.aws.AuthorizeFunction;
 import dev.fapi2lambda.aws.Components;
 import dev.fapi2lambda.aws.DiscoveryFunction;
+import dev.fapi2lambda.aws.DpopAuthorizerFunction;
 import dev.fapi2lambda.aws.DynamoDbItemStore;
 import dev.fapi2lambda.aws.Environment;
+import dev.fapi2lambda.aws.IntrospectionFunction;
 import dev.fapi2lambda.aws.JwksFunction;
 import dev.fapi2lambda.aws.ParFunction;
+import dev.fapi2lambda.aws.RevocationFunction;
 import dev.fapi2lambda.aws.TokenFunction;
 import dev.fapi2lambda.aws.UserinfoFunction;
 import dev.fapi2lambda.core.keys.JwkKeyService;
+import dev.fapi2lambda.core.store.ItemStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,6 +26,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.function.Supplier;
 
 /** The function under test, built as the launcher's mode says. */
 final class Handlers {
@@ -32,7 +38,9 @@ final class Handlers {
      * (lazily, on first use), except: DynamoDB at DYNAMODB_ENDPOINT (endpointOverride) and the local
      * key service over the JWK set in KEYS_FILE. FIXED_CLOCK pins the clock, for sample events
      * signed at a fixed time; it is epoch milliseconds, because parsing an ISO instant loads
-     * java.time's formatters, about 10 ms of work the functions never do.
+     * java.time's formatters, about 10 ms of work the functions never do. The authorizer, which has
+     * no Components constructor and no key service, is DpopAuthorizerFunction.fromEnvironment on the
+     * same store and clock (its keys come from JWKS_URI, as deployed); the sample API has no parts.
      */
     static RequestStreamHandler fromComponents(String target) {
         // Lambda's runtime loads and initialises the handler class before anything else, so the
@@ -41,12 +49,24 @@ final class Handlers {
         Environment env = Environment.system();
         URI endpoint = URI.create(System.getenv("DYNAMODB_ENDPOINT"));
         String table = System.getenv("TABLE_NAME");
-        Path keysFile = Path.of(System.getenv("KEYS_FILE"));
         String fixed = System.getenv("FIXED_CLOCK");
         Clock clock = fixed == null ? Clock.systemUTC()
                 : Clock.fixed(Instant.ofEpochMilli(Long.parseLong(fixed)), ZoneOffset.UTC);
-        Components components = new Components(env.serverConfig(),
-                () -> new DynamoDbItemStore(env.dynamoDbClient().endpointOverride(endpoint).build(), table),
+        Supplier<ItemStore> store = () -> new DynamoDbItemStore(env.dynamoDbClient().endpointOverride(endpoint).build(),
+                table);
+        switch (target) {
+            // The authorizer has no key service (it reads the issuer's JWKS from JWKS_URI); the sample API, no parts.
+            case "authorizer" -> {
+                return DpopAuthorizerFunction.fromEnvironment(env, store, clock);
+            }
+            case "accounts" -> {
+                return new AccountsFunction();
+            }
+            default -> {
+            }
+        }
+        Path keysFile = Path.of(System.getenv("KEYS_FILE"));
+        Components components = new Components(env.serverConfig(), store,
                 () -> {
                     try {
                         return new JwkKeyService(JWKSet.parse(Files.readString(keysFile)).getKeys());
@@ -65,6 +85,8 @@ final class Handlers {
             case "authorize" -> new AuthorizeFunction(components);
             case "token" -> new TokenFunction(components);
             case "userinfo" -> new UserinfoFunction(components);
+            case "introspect" -> new IntrospectionFunction(components);
+            case "revoke" -> new RevocationFunction(components);
             default -> throw new IllegalArgumentException("unknown function " + target);
         };
     }
@@ -77,6 +99,10 @@ final class Handlers {
             case "authorize" -> AuthorizeFunction.class;
             case "token" -> TokenFunction.class;
             case "userinfo" -> UserinfoFunction.class;
+            case "introspect" -> IntrospectionFunction.class;
+            case "revoke" -> RevocationFunction.class;
+            case "authorizer" -> DpopAuthorizerFunction.class;
+            case "accounts" -> AccountsFunction.class;
             default -> throw new IllegalArgumentException("unknown function " + target);
         };
     }
@@ -101,6 +127,10 @@ final class Handlers {
             case "authorize" -> new AuthorizeFunction();
             case "token" -> new TokenFunction();
             case "userinfo" -> new UserinfoFunction();
+            case "introspect" -> new IntrospectionFunction();
+            case "revoke" -> new RevocationFunction();
+            case "authorizer" -> new DpopAuthorizerFunction();
+            case "accounts" -> new AccountsFunction();
             default -> throw new IllegalArgumentException("unknown function " + target);
         };
     }
