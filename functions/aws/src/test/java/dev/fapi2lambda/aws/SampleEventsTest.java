@@ -298,13 +298,17 @@ class SampleEventsTest extends FunctionTestSupport {
     }
 
     @Test
-    @DisplayName("authorizer.json against an empty table (no nonce, no grant): Deny with an OAuth error for the 401")
+    @DisplayName("authorizer.json against an empty table (another nonce, no grant): Deny, use_dpop_nonce with the table's nonce")
     void authorizerAgainstAnEmptyTable() throws Exception {
         try (Jwks jwks = new Jwks()) {
             Map<String, Object> policy = invoke(authorizer(jwks.uri(), TestDynamo.freshStore()),
                     SampleEvents.read("authorizer.json"));
             assertEquals("Deny", statement(policy).get("Effect"));
-            assertFalse(String.valueOf(JSONObjectUtils.getJSONObject(policy, "context").get(GatewayResponses.ERROR)).isEmpty());
+            // The proof's nonce is not this table's: RFC 9449 9, the error and a fresh nonce for the 401.
+            Map<String, Object> denied = JSONObjectUtils.getJSONObject(policy, "context");
+            assertEquals("use_dpop_nonce", denied.get(GatewayResponses.ERROR), String.valueOf(denied));
+            assertTrue(denied.get(GatewayResponses.DPOP_NONCE) instanceof String nonce && !nonce.isEmpty()
+                    && !nonce.equals(SampleEvents.DPOP_NONCE), String.valueOf(denied));
         }
     }
 

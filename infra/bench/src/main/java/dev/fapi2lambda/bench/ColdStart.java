@@ -404,7 +404,8 @@ final class ColdStart implements Callable<Integer> {
             long init = Long.parseLong(d.get("init"));
             long ready = Long.parseLong(d.get("ready"));
             int status = "none".equals(d.get("status")) ? -1 : Integer.parseInt(d.get("status"));
-            boolean ok = status == EXPECTED.get(target) && didTheWork(target, response);
+            boolean ok = status == EXPECTED.get(target) && didTheWork(target, response)
+                    && (!"revoke".equals(target) || prep.grantsRevoked(prepared.table()));
             if (!ok) {
                 System.err.println("WARNING " + target + " answered " + status + " (expected " + EXPECTED.get(target)
                         + "): " + response.substring(0, Math.min(400, response.length())) + "; see " + log);
@@ -419,7 +420,8 @@ final class ColdStart implements Callable<Integer> {
 
     /**
      * Where the status alone does not show that the function did its work: introspection answers
-     * 200 for any token, so its answer must say the token is active.
+     * 200 for any token, so its answer must say the token is active. (Revocation answers 200 for
+     * any token too: the Runner checks its table afterwards, see ColdStartPrep.grantsRevoked.)
      */
     static boolean didTheWork(String target, String response) {
         if (!"introspect".equals(target)) {

@@ -54,8 +54,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * SampleEventsTest seeds them, with the clock pinned at the samples' instant. Where no sample
  * exists, and in the default mode (whose clock cannot be pinned), the event is built like the
  * samples from a real flow run in-process on the same table with the same keys just before: a
- * pushed request for authorize, a fresh code for token, an access token for userinfo, each with a
- * fresh client assertion and a DPoP proof carrying the server's nonce.
+ * pushed request for authorize, a fresh code for token, an access token for userinfo, introspect
+ * and the authorizer, a refresh token for revoke, each with a fresh client assertion and (but for
+ * introspect and revoke) a DPoP proof carrying the server's nonce. accounts.json, which depends on
+ * no time, is used as it is in both modes.
  */
 final class ColdStartPrep {
     static final String ISSUER = "https://as.example.com";
@@ -89,8 +91,8 @@ final class ColdStartPrep {
     /**
      * @param keys     the server keys of every run (and keysFile, the same as a JWK set file), except
      * @param samples  whether events/*.json are used where they exist (components mode: the clock is
-     *                 pinned at the samples' instant, and userinfo.json gets the sample server keys its
-     *                 access token is signed with)
+     *                 pinned at the samples' instant, and userinfo.json and introspect.json get the
+     *                 sample server keys their access token is signed with)
      */
     ColdStartPrep(DynamoDbClient dynamo, KeyService keys, Path keysFile, boolean samples, Path events, Path work)
             throws Exception {
@@ -375,6 +377,17 @@ final class ColdStartPrep {
             throw new IllegalStateException("preparing the event: " + step + " answered " + response.status() + " "
                     + response.body());
         }
+    }
+
+    /**
+     * Whether the run of {@code table} revoked its grant: revocation answers 200 whether or not it
+     * found the token (RFC 7009 2.2), so only the table tells. Read after the run, outside the span.
+     */
+    boolean grantsRevoked(String table) {
+        var grants = dynamo.scan(r -> r.tableName(table).consistentRead(true)).items().stream()
+                .filter(item -> item.get("pk").s().startsWith("grant#")).toList();
+        return !grants.isEmpty() && grants.stream()
+                .allMatch(item -> item.get("revoked") != null && Boolean.TRUE.equals(item.get("revoked").bool()));
     }
 
     /** Writes a JWK set file the child's local key service reads. */

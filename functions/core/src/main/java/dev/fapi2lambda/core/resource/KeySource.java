@@ -44,10 +44,15 @@ public final class KeySource implements Supplier<List<JWK>> {
     /**
      * A key source that GETs the JWKS over HTTPS with the JDK's URL connection (the class the AWS
      * SDK's URL-connection client is built on, so a cold start loads nothing more for it; the
-     * java.net.http client cost the authorizer's first request about 100 ms more). Redirects are not
-     * followed, nothing but 200 is accepted, and at most {@link #MAX_JWKS_BYTES} are read.
+     * java.net.http client cost the authorizer's init about 115 ms more). Only https, except to the
+     * loopback (local runs, tests); redirects are not followed, nothing but 200 is accepted, and a
+     * body over {@link #MAX_JWKS_BYTES} is refused.
      */
     public static KeySource http(URI jwksUri, Clock clock) {
+        boolean loopback = List.of("localhost", "127.0.0.1", "[::1]").contains(String.valueOf(jwksUri.getHost()));
+        if (!"https".equalsIgnoreCase(jwksUri.getScheme()) && !("http".equalsIgnoreCase(jwksUri.getScheme()) && loopback)) {
+            throw new IllegalArgumentException("JWKS_URI must be https (http only to the loopback): " + jwksUri);
+        }
         URL url;
         try {
             url = jwksUri.toURL();
@@ -68,7 +73,11 @@ public final class KeySource implements Supplier<List<JWK>> {
                     throw new IllegalStateException("JWKS fetch answered " + status);
                 }
                 try (InputStream in = connection.getInputStream()) {
-                    return new String(in.readNBytes(MAX_JWKS_BYTES), StandardCharsets.UTF_8);
+                    byte[] body = in.readNBytes(MAX_JWKS_BYTES + 1);
+                    if (body.length > MAX_JWKS_BYTES) {
+                        throw new IllegalStateException("JWKS response over " + MAX_JWKS_BYTES + " bytes");
+                    }
+                    return new String(body, StandardCharsets.UTF_8);
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("JWKS fetch failed", e);

@@ -227,18 +227,20 @@ class KeySourceTest {
     }
 
     @Test
-    @DisplayName("http: GETs jwks_uri and keeps the public keys; a non-200, a redirect (not followed) or an oversized "
-            + "body gives no keys")
+    @DisplayName("http: GETs jwks_uri and keeps the public keys; a non-200 or a redirect (not followed), each with a "
+            + "valid key set as its body, or a key set over the size limit gives no keys")
     void overHttp() throws IOException {
         byte[] keys = new JWKSet(List.of(keyA, keyB)).toString(false).getBytes(StandardCharsets.UTF_8);
-        byte[] oversized = (new JWKSet(List.of(keyA)).toString(true).replace("}]}", "}],\"pad\":\""
-                + "x".repeat(KeySource.MAX_JWKS_BYTES) + "\"}")).getBytes(StandardCharsets.UTF_8);
+        // A valid key set padded with trailing whitespace to one byte over the limit: cut at the limit
+        // it would still parse, so only refusing by size gives no keys.
+        String set = new JWKSet(List.of(keyA)).toString(true);
+        byte[] oversized = (set + " ".repeat(KeySource.MAX_JWKS_BYTES + 1 - set.length())).getBytes(StandardCharsets.UTF_8);
         HttpServer server = issuer(java.util.Map.of(
                 "/jwks", e -> answer(e, 200, keys),
-                "/broken", e -> answer(e, 500, "{}".getBytes(StandardCharsets.UTF_8)),
+                "/broken", e -> answer(e, 500, keys),
                 "/moved", e -> {
                     e.getResponseHeaders().add("Location", "/jwks");
-                    answer(e, 302, new byte[0]);
+                    answer(e, 302, keys);
                 },
                 "/huge", e -> answer(e, 200, oversized)));
         try {
@@ -250,6 +252,19 @@ class KeySourceTest {
             }
         } finally {
             server.stop(0);
+        }
+    }
+
+    @Test
+    @DisplayName("http: jwks_uri must be https; plain http only to the loopback")
+    void httpsOnly() {
+        KeySource.http(URI.create("https://as.example.test/jwks"), clock);
+        KeySource.http(URI.create("http://127.0.0.1:8443/jwks"), clock);
+        KeySource.http(URI.create("http://localhost:8443/jwks"), clock);
+        for (String refused : List.of("http://as.example.test/jwks", "file:///etc/jwks.json", "ftp://127.0.0.1/jwks",
+                "http://127.0.0.1.example.test/jwks")) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> KeySource.http(URI.create(refused), clock), refused);
         }
     }
 }
