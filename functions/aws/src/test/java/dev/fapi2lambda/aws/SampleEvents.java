@@ -552,20 +552,20 @@ public final class SampleEvents {
 
     /** POST /introspect: the sample client asks about its DPoP-bound access token (private_key_jwt, RFC 7662). */
     static Event introspect(String accessToken, String assertionJti) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("token", accessToken);
-        form.put("token_type_hint", "access_token");
-        return new Event("POST", "/introspect").header("Accept", "application/json")
-                .form(privateKeyJwt(form, assertionJti));
+        return aboutToken("/introspect", accessToken, "access_token", assertionJti);
     }
 
     /** POST /revoke: the sample client revokes its refresh token, and with it the grant (RFC 7009, a logout). */
     static Event revoke(String assertionJti) {
+        return aboutToken("/revoke", REFRESH_TOKEN, "refresh_token", assertionJti);
+    }
+
+    /** A POST of the sample client about one of its tokens (RFC 7662 2.1, RFC 7009 2.1), with private_key_jwt. */
+    private static Event aboutToken(String path, String token, String hint, String assertionJti) {
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("token", REFRESH_TOKEN);
-        form.put("token_type_hint", "refresh_token");
-        return new Event("POST", "/revoke").header("Accept", "application/json")
-                .form(privateKeyJwt(form, assertionJti));
+        form.put("token", token);
+        form.put("token_type_hint", hint);
+        return new Event("POST", path).header("Accept", "application/json").form(privateKeyJwt(form, assertionJti));
     }
 
     /** GET /accounts as the client sends it: its DPoP-bound access token (for the API too) and a proof for the API's URL. */

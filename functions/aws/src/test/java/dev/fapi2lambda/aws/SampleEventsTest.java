@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.sun.net.httpserver.HttpServer;
 import dev.fapi2lambda.core.store.ItemStore;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -223,34 +219,6 @@ class SampleEventsTest extends FunctionTestSupport {
         assertEquals(Map.of("active", false), json(after));
     }
 
-    /** The issuer's JWKS (the sample server's public keys) over HTTP, counting the fetches. */
-    private static final class Jwks implements AutoCloseable {
-        final AtomicInteger fetches = new AtomicInteger();
-        private final HttpServer server;
-
-        Jwks() throws IOException {
-            byte[] body = new JWKSet(SampleEvents.serverKeys()).toPublicJWKSet().toString().getBytes(StandardCharsets.UTF_8);
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/jwks", exchange -> {
-                fetches.incrementAndGet();
-                exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-        }
-
-        String uri() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks";
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
-
     /** The authorizer as template.yaml deploys it (fromEnvironment), on {@code table} at the samples' instant. */
     private DpopAuthorizerFunction authorizer(String jwksUri, ItemStore table) {
         Environment env = new Environment(Map.of("ISSUER", SampleEvents.ISSUER, "API_AUDIENCE", SampleEvents.API_AUDIENCE,
@@ -270,7 +238,7 @@ class SampleEventsTest extends FunctionTestSupport {
             + "a replayed proof is denied; the JWKS is fetched once, not per request")
     void authorizerThenAccounts() throws Exception {
         SampleTable.grant(store);
-        try (Jwks jwks = new Jwks()) {
+        try (JwksServer jwks = new JwksServer(SampleEvents.serverKeys())) {
             DpopAuthorizerFunction authorizer = authorizer(jwks.uri(), store);
             Map<String, Object> policy = invoke(authorizer, SampleEvents.read("authorizer.json"));
             assertEquals("Allow", statement(policy).get("Effect"), String.valueOf(policy));
@@ -300,7 +268,7 @@ class SampleEventsTest extends FunctionTestSupport {
     @Test
     @DisplayName("authorizer.json against an empty table (another nonce, no grant): Deny, use_dpop_nonce with the table's nonce")
     void authorizerAgainstAnEmptyTable() throws Exception {
-        try (Jwks jwks = new Jwks()) {
+        try (JwksServer jwks = new JwksServer(SampleEvents.serverKeys())) {
             Map<String, Object> policy = invoke(authorizer(jwks.uri(), TestDynamo.freshStore()),
                     SampleEvents.read("authorizer.json"));
             assertEquals("Deny", statement(policy).get("Effect"));

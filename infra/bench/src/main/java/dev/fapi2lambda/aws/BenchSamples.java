@@ -18,8 +18,7 @@ public final class BenchSamples {
     /** An API Gateway REST API proxy event shaped exactly as events/*.json (SampleEvents' one builder). */
     public static String eventJson(String method, String path, java.util.Map<String, String> headers,
                                    java.util.Map<String, String> query, String body, String requestId) {
-        SampleEvents.Event event = new SampleEvents.Event(method, path).body(body);
-        headers.forEach(event::header);
+        SampleEvents.Event event = event(method, path, headers).body(body);
         if (!query.isEmpty()) {
             event.query(query);
         }
@@ -29,9 +28,13 @@ public final class BenchSamples {
     /** The REQUEST authorizer event API Gateway builds for that request to the sample API (GET /accounts). */
     public static String authorizerEventJson(String method, String path, java.util.Map<String, String> headers,
                                              String requestId) {
-        SampleEvents.Event event = new SampleEvents.Event(method, path).asAuthorizerRequest();
+        return event(method, path, headers).asAuthorizerRequest().json(requestId);
+    }
+
+    private static SampleEvents.Event event(String method, String path, java.util.Map<String, String> headers) {
+        SampleEvents.Event event = new SampleEvents.Event(method, path);
         headers.forEach(event::header);
-        return event.json(requestId);
+        return event;
     }
 
     /** The identifier of the sample protected API: the audience its access tokens carry and the authorizer expects. */

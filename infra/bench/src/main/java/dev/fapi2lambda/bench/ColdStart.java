@@ -1,25 +1,22 @@
 package dev.fapi2lambda.bench;
 
 import dev.fapi2lambda.aws.BenchSamples;
+import dev.fapi2lambda.aws.JwksServer;
 import dev.fapi2lambda.aws.KmsProtocolServer;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.sun.net.httpserver.HttpServer;
 import dev.fapi2lambda.core.keys.JwkKeyService;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,7 +125,9 @@ final class ColdStart implements Callable<Integer> {
         List<JWK> published = "components".equals(mode) ? BenchSamples.serverKeys() : List.<JWK>of(rsa, ec);
         try (DynamoLocalProcess dynamoLocal = DynamoLocalProcess.start(dir.resolve("dynamodb-local.log"));
              KmsProtocolServer kms = "default".equals(mode) ? new KmsProtocolServer() : null;
-             JwksServer jwks = new JwksServer(new JWKSet(published).toPublicJWKSet().toString())) {
+             // Plain HTTP on the loopback: the TLS handshake of the deployed HTTPS fetch is not in the
+             // figures, as no TLS is anywhere in them.
+             JwksServer jwks = new JwksServer(published)) {
             DynamoDbClient dynamo = Sdk.dynamo(dynamoLocal.endpoint(), null);
             if (kms != null) {
                 kms.addKey("ps256-key", "RSA_3072", new KeyPair(rsa.toPublicKey(), rsa.toPrivateKey()));
@@ -290,35 +289,6 @@ final class ColdStart implements Callable<Integer> {
         }
         System.out.println("process = ProcessBuilder.start to the READY line, as the parent sees it; jvm-start = the "
                 + "JVM's start time to response; init = handler construction; invoke = first handleRequest.");
-    }
-
-    /**
-     * The issuer's JWKS over plain HTTP on the loopback (deployed, JWKS_URI is the issuer's HTTPS
-     * /jwks: the TLS handshake of that first fetch is not in these figures, as no TLS is).
-     */
-    static final class JwksServer implements AutoCloseable {
-        private final HttpServer server;
-
-        JwksServer(String jwks) throws IOException {
-            byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/jwks", exchange -> {
-                exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-        }
-
-        String uri() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks";
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
     }
 
     /** Spawns and times the fresh JVMs. */

@@ -251,13 +251,13 @@ final class ColdStartPrep {
             case "introspect" -> {
                 Files.writeString(file, Events.post(Paths.INTROSPECT, Map.of("Accept", "application/json"),
                         Forms.of(privateKeyJwt(Forms.params("token", tokens(store).get("access_token"),
-                                "token_type_hint", "access_token")))).toEventJson());
+                                "token_type_hint", "access_token"), Instant.now()))).toEventJson());
                 return "built: POST /introspect of a fresh DPoP-bound access token, with a client assertion";
             }
             case "revoke" -> {
                 Files.writeString(file, Events.post(Paths.REVOKE, Map.of("Accept", "application/json"),
                         Forms.of(privateKeyJwt(Forms.params("token", tokens(store).get("refresh_token"),
-                                "token_type_hint", "refresh_token")))).toEventJson());
+                                "token_type_hint", "refresh_token"), Instant.now()))).toEventJson());
                 return "built: POST /revoke of a fresh refresh token (its grant is revoked), with a client assertion";
             }
             case "authorizer" -> {
@@ -287,11 +287,11 @@ final class ColdStartPrep {
         return out;
     }
 
-    /** The form with a fresh client assertion of the bench client (private_key_jwt). */
-    private Map<String, String> privateKeyJwt(Map<String, String> form) {
+    /** The form with a fresh client assertion of the bench client made at {@code at} (private_key_jwt). */
+    private Map<String, String> privateKeyJwt(Map<String, String> form, Instant at) {
         Map<String, String> out = new LinkedHashMap<>(form);
         out.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-        out.put("client_assertion", Jwts.clientAssertion(clientKey, CLIENT_ID, ISSUER, Instant.now()));
+        out.put("client_assertion", Jwts.clientAssertion(clientKey, CLIENT_ID, ISSUER, at));
         return out;
     }
 
@@ -328,10 +328,8 @@ final class ColdStartPrep {
         params.put("code_challenge_method", "S256");
         params.put("state", "af0ifjsldkj");
         params.put("nonce", "n-0S6_WzA2Mj");
-        params.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-        params.put("client_assertion", Jwts.clientAssertion(clientKey, CLIENT_ID, ISSUER, now));
         String proof = Jwts.dpopProof(dpopKey, "POST", ISSUER + Paths.PAR, now, c -> c.claim("nonce", nonce));
-        return Events.post(Paths.PAR, Map.of("DPoP", proof), Forms.of(params));
+        return Events.post(Paths.PAR, Map.of("DPoP", proof), Forms.of(privateKeyJwt(params, now)));
     }
 
     private String push(Components components, ItemStore store) throws Exception {
@@ -353,10 +351,8 @@ final class ColdStartPrep {
 
     private Events tokenEvent(String code, ItemStore store) {
         Instant now = Instant.now();
-        Map<String, String> form = Forms.params("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT_URI, "code_verifier", VERIFIER,
-                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                "client_assertion", Jwts.clientAssertion(clientKey, CLIENT_ID, ISSUER, now));
+        Map<String, String> form = privateKeyJwt(Forms.params("grant_type", "authorization_code", "code", code,
+                "redirect_uri", REDIRECT_URI, "code_verifier", VERIFIER), now);
         String nonce = nonce(store, now);
         String proof = Jwts.dpopProof(dpopKey, "POST", ISSUER + Paths.TOKEN, now, c -> c.claim("nonce", nonce));
         return Events.post(Paths.TOKEN, Map.of("DPoP", proof), Forms.of(form));

@@ -56,8 +56,12 @@ public final class ColdStartChild {
         long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         Matcher status = STATUS.matcher(response);
         Matcher effect = EFFECT.matcher(response);
-        String code = status.find() ? status.group(1) : effect.find() ? ("Allow".equals(effect.group(1)) ? "200" : "401")
-                : "none";
+        String code = "none";
+        if (status.find()) {
+            code = status.group(1);
+        } else if (effect.find()) {
+            code = "Allow".equals(effect.group(1)) ? "200" : "401";
+        }
         stdout.println("DETAIL jvmStart=" + jvmStart + " main=" + mainAt + " init=" + initAt + " ready=" + readyAt
                 + " status=" + code);
         if (System.getenv("COLDSTART_PRINT_RESPONSE") != null) {

@@ -54,16 +54,12 @@ final class Handlers {
                 : Clock.fixed(Instant.ofEpochMilli(Long.parseLong(fixed)), ZoneOffset.UTC);
         Supplier<ItemStore> store = () -> new DynamoDbItemStore(env.dynamoDbClient().endpointOverride(endpoint).build(),
                 table);
-        switch (target) {
-            // The authorizer has no key service (it reads the issuer's JWKS from JWKS_URI); the sample API, no parts.
-            case "authorizer" -> {
-                return DpopAuthorizerFunction.fromEnvironment(env, store, clock);
-            }
-            case "accounts" -> {
-                return new AccountsFunction();
-            }
-            default -> {
-            }
+        // The authorizer has no key service (it reads the issuer's JWKS from JWKS_URI); the sample API, no parts.
+        if ("authorizer".equals(target)) {
+            return DpopAuthorizerFunction.fromEnvironment(env, store, clock);
+        }
+        if ("accounts".equals(target)) {
+            return new AccountsFunction();
         }
         Path keysFile = Path.of(System.getenv("KEYS_FILE"));
         Components components = new Components(env.serverConfig(), store,
