@@ -45,10 +45,22 @@ public final class KeySource implements Supplier<List<JWK>> {
      * A key source that GETs the JWKS over HTTPS with the JDK's URL connection (the class the AWS
      * SDK's URL-connection client is built on, so a cold start loads nothing more for it; the
      * java.net.http client cost the authorizer's init about 115 ms more). Only https, except to the
-     * loopback (local runs, tests); redirects are not followed, nothing but 200 is accepted, and a
-     * body over {@link #MAX_JWKS_BYTES} is refused.
+     * loopback (local runs, tests); redirects are not followed, nothing but 200 is accepted, a
+     * body over {@link #MAX_JWKS_BYTES} is refused, and a fetch not done within {@link
+     * #FETCH_DEADLINE} fails.
      */
     public static KeySource http(URI jwksUri, Clock clock) {
+        return http(jwksUri, clock, FETCH_DEADLINE);
+    }
+
+    /**
+     * The longest a whole fetch may take. The connect and read timeouts bound each step, not the
+     * sum: a server that trickles a byte at a time would otherwise hold the request that fetches.
+     */
+    static final Duration FETCH_DEADLINE = Duration.ofSeconds(5);
+
+    /** {@link #http(URI, Clock)} with a given deadline for the whole fetch (tests). */
+    static KeySource http(URI jwksUri, Clock clock, Duration deadline) {
         boolean loopback = List.of("localhost", "127.0.0.1", "[::1]").contains(String.valueOf(jwksUri.getHost()));
         if (!"https".equalsIgnoreCase(jwksUri.getScheme()) && !("http".equalsIgnoreCase(jwksUri.getScheme()) && loopback)) {
             throw new IllegalArgumentException("JWKS_URI must be https (http only to the loopback): " + jwksUri);
@@ -67,17 +79,32 @@ public final class KeySource implements Supplier<List<JWK>> {
                 connection.setInstanceFollowRedirects(false);
                 connection.setUseCaches(false);
                 connection.setRequestProperty("Accept", "application/jwk-set+json, application/json");
-                int status = connection.getResponseCode();
-                if (status != 200) {
-                    connection.disconnect();
-                    throw new IllegalStateException("JWKS fetch answered " + status);
-                }
-                try (InputStream in = connection.getInputStream()) {
-                    byte[] body = in.readNBytes(MAX_JWKS_BYTES + 1);
-                    if (body.length > MAX_JWKS_BYTES) {
-                        throw new IllegalStateException("JWKS response over " + MAX_JWKS_BYTES + " bytes");
+                // At the deadline the connection is closed, which ends a blocked read with an IOException.
+                Thread deadlineWatch = new Thread(() -> {
+                    try {
+                        Thread.sleep(deadline.toMillis());
+                        connection.disconnect();
+                    } catch (InterruptedException fetchEnded) {
+                        // the fetch ended first
                     }
-                    return new String(body, StandardCharsets.UTF_8);
+                }, "jwks-fetch-deadline");
+                deadlineWatch.setDaemon(true);
+                deadlineWatch.start();
+                try {
+                    int status = connection.getResponseCode();
+                    if (status != 200) {
+                        connection.disconnect();
+                        throw new IllegalStateException("JWKS fetch answered " + status);
+                    }
+                    try (InputStream in = connection.getInputStream()) {
+                        byte[] body = in.readNBytes(MAX_JWKS_BYTES + 1);
+                        if (body.length > MAX_JWKS_BYTES) {
+                            throw new IllegalStateException("JWKS response over " + MAX_JWKS_BYTES + " bytes");
+                        }
+                        return new String(body, StandardCharsets.UTF_8);
+                    }
+                } finally {
+                    deadlineWatch.interrupt();
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("JWKS fetch failed", e);

@@ -256,6 +256,57 @@ class KeySourceTest {
     }
 
     @Test
+    @DisplayName("http: a fetch that is not done by its deadline fails, though the server sends a byte well within "
+            + "every read timeout (trickled status line, trickled body), and the request is not sent again")
+    void fetchDeadline() throws Exception {
+        Duration deadline = Duration.ofMillis(800);
+        byte[] headers = ("HTTP/1.1 200 OK\r\nContent-Type: application/jwk-set+json\r\nContent-Length: 100000\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        for (boolean trickleHeaders : List.of(true, false)) {
+            AtomicInteger connections = new AtomicInteger();
+            try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                Thread trickler = new Thread(() -> trickle(server, trickleHeaders ? headers : new byte[0],
+                        trickleHeaders ? new byte[0] : headers, connections), "trickler");
+                trickler.setDaemon(true);
+                trickler.start();
+                URI uri = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/jwks");
+                long started = System.nanoTime();
+                List<JWK> fetched = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                        () -> KeySource.http(uri, clock, deadline).get());
+                long tookMillis = (System.nanoTime() - started) / 1_000_000;
+                assertEquals(List.of(), fetched, "no keys from a fetch past its deadline");
+                assertTrue(tookMillis >= deadline.toMillis() && tookMillis < deadline.toMillis() + 1_500,
+                        "failed at the deadline, not at the first read timeout nor later: " + tookMillis + " ms");
+                assertEquals(1, connections.get(), "one request: not sent again after the deadline closed it");
+            }
+        }
+        assertEquals(Duration.ofSeconds(5), KeySource.FETCH_DEADLINE);
+    }
+
+    /**
+     * A server that reads a request, sends {@code atOnce}, then {@code slowly} a byte every 100 ms
+     * (then a space every 100 ms), well within the 3 s read timeout, until the client goes.
+     */
+    private static void trickle(java.net.ServerSocket server, byte[] slowly, byte[] atOnce, AtomicInteger connections) {
+        while (!server.isClosed()) {
+            try (java.net.Socket socket = server.accept()) {
+                connections.incrementAndGet();
+                socket.getInputStream().read(new byte[4096]);
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(atOnce);
+                out.flush();
+                for (int i = 0; ; i++) {
+                    out.write(i < slowly.length ? slowly[i] : ' ');
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client closed the connection, or the server closed
+            }
+        }
+    }
+
+    @Test
     @DisplayName("http: jwks_uri must be https; plain http only to the loopback")
     void httpsOnly() {
         KeySource.http(URI.create("https://as.example.test/jwks"), clock);
