@@ -2,6 +2,7 @@ package dev.fapi2lambda.core.resource;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -14,6 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -54,8 +59,8 @@ public final class KeySource implements Supplier<List<JWK>> {
     }
 
     /**
-     * The longest a whole fetch may take. The connect and read timeouts bound each step, not the
-     * sum: a server that trickles a byte at a time would otherwise hold the request that fetches.
+     * The longest the request that fetches waits for the whole fetch. The connect and read timeouts
+     * bound each step, not the sum: a server that trickles a byte at a time would otherwise hold it.
      */
     static final Duration FETCH_DEADLINE = Duration.ofSeconds(5);
 
@@ -71,45 +76,106 @@ public final class KeySource implements Supplier<List<JWK>> {
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("JWKS_URI is not a URL: " + jwksUri, e);
         }
-        return new KeySource(() -> {
+        return new KeySource(() -> within(deadline, url), clock, Duration.ofMinutes(10), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Fetches on a daemon thread and waits for it at most {@code deadline}, then fails. The fetching
+     * thread checks the deadline itself after connecting and after each read of the body, so it
+     * stops within one read timeout; while it reads the status line and headers, the caller closes
+     * the connection at the deadline instead, which ends that read at once. (Once the body is being
+     * read, closing would wait for the blocked read, so the caller leaves it alone.)
+     */
+    private static String within(Duration deadline, URL url) {
+        long deadlineAt = System.nanoTime() + deadline.toNanos();
+        HeaderPhase headers = new HeaderPhase();
+        CompletableFuture<String> body = new CompletableFuture<>();
+        Thread fetcher = new Thread(() -> {
             try {
-                HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-                connection.setConnectTimeout(2_000);
-                connection.setReadTimeout(3_000);
-                connection.setInstanceFollowRedirects(false);
-                connection.setUseCaches(false);
-                connection.setRequestProperty("Accept", "application/jwk-set+json, application/json");
-                // At the deadline the connection is closed, which ends a blocked read with an IOException.
-                Thread deadlineWatch = new Thread(() -> {
-                    try {
-                        Thread.sleep(deadline.toMillis());
-                        connection.disconnect();
-                    } catch (InterruptedException fetchEnded) {
-                        // the fetch ended first
-                    }
-                }, "jwks-fetch-deadline");
-                deadlineWatch.setDaemon(true);
-                deadlineWatch.start();
-                try {
-                    int status = connection.getResponseCode();
-                    if (status != 200) {
-                        connection.disconnect();
-                        throw new IllegalStateException("JWKS fetch answered " + status);
-                    }
-                    try (InputStream in = connection.getInputStream()) {
-                        byte[] body = in.readNBytes(MAX_JWKS_BYTES + 1);
-                        if (body.length > MAX_JWKS_BYTES) {
-                            throw new IllegalStateException("JWKS response over " + MAX_JWKS_BYTES + " bytes");
-                        }
-                        return new String(body, StandardCharsets.UTF_8);
-                    }
-                } finally {
-                    deadlineWatch.interrupt();
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("JWKS fetch failed", e);
+                body.complete(fetch(url, headers, deadlineAt));
+            } catch (Throwable e) {
+                body.completeExceptionally(e);
             }
-        }, clock, Duration.ofMinutes(10), Duration.ofSeconds(30));
+        }, "jwks-fetch");
+        fetcher.setDaemon(true);
+        fetcher.start();
+        try {
+            return body.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException late) {
+            headers.abandon();
+            throw new IllegalStateException("JWKS fetch not done within " + deadline.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("JWKS fetch failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("JWKS fetch interrupted", e);
+        }
+    }
+
+    /** The connection while its status line and headers are read: the one phase a close ends at once. */
+    private static final class HeaderPhase {
+        private HttpURLConnection connection;
+        private boolean done;
+
+        synchronized void reading(HttpURLConnection connection) {
+            this.connection = connection;
+        }
+
+        /** Whether the caller still waits (false: it has given up and closed the connection). */
+        synchronized boolean read() {
+            boolean waited = !done;
+            done = true;
+            return waited;
+        }
+
+        /** Closes the connection if its headers are still being read; the fetch then fails. */
+        synchronized void abandon() {
+            if (!done && connection != null) {
+                connection.disconnect();
+            }
+            done = true;
+        }
+    }
+
+    private static String fetch(URL url, HeaderPhase headers, long deadlineAt) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        headers.reading(connection);
+        connection.setConnectTimeout(2_000);
+        connection.setReadTimeout(3_000);
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setRequestProperty("Accept", "application/jwk-set+json, application/json");
+        connection.connect();
+        checkDeadline(deadlineAt);
+        int status = connection.getResponseCode();
+        if (!headers.read()) {
+            throw new IllegalStateException("JWKS fetch past its deadline");
+        }
+        if (status != 200) {
+            connection.disconnect();
+            throw new IllegalStateException("JWKS fetch answered " + status);
+        }
+        try (InputStream in = connection.getInputStream()) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+                body.write(buffer, 0, n);
+                if (body.size() > MAX_JWKS_BYTES) {
+                    throw new IllegalStateException("JWKS response over " + MAX_JWKS_BYTES + " bytes");
+                }
+                checkDeadline(deadlineAt);
+            }
+            return body.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void checkDeadline(long deadlineAt) {
+        if (System.nanoTime() - deadlineAt > 0) {
+            throw new IllegalStateException("JWKS fetch past its deadline");
+        }
     }
 
     @Override

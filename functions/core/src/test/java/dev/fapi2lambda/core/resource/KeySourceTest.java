@@ -256,17 +256,22 @@ class KeySourceTest {
     }
 
     @Test
-    @DisplayName("http: a fetch that is not done by its deadline fails, though the server sends a byte well within "
-            + "every read timeout (trickled status line, trickled body), and the request is not sent again")
+    @DisplayName("http: a fetch not done by its deadline fails at the deadline, though the server sends a byte within "
+            + "every read timeout (status line a byte every 0.5 s, body every 0.1 s, body every 1.5 s); the request is not "
+            + "sent again, and the fetching threads end")
     void fetchDeadline() throws Exception {
         Duration deadline = Duration.ofMillis(800);
         byte[] headers = ("HTTP/1.1 200 OK\r\nContent-Type: application/jwk-set+json\r\nContent-Length: 100000\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-        for (boolean trickleHeaders : List.of(true, false)) {
+        record Trickle(String what, byte[] atOnce, byte[] slowly, long gapMillis) { }
+        for (Trickle trickle : List.of(
+                new Trickle("status line", new byte[0], headers, 500),
+                new Trickle("body", headers, new byte[0], 100),
+                new Trickle("body, slowly", headers, new byte[0], 1_500))) {
             AtomicInteger connections = new AtomicInteger();
             try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-                Thread trickler = new Thread(() -> trickle(server, trickleHeaders ? headers : new byte[0],
-                        trickleHeaders ? new byte[0] : headers, connections), "trickler");
+                Thread trickler = new Thread(() -> trickle(server, trickle.atOnce(), trickle.slowly(),
+                        trickle.gapMillis(), connections), "trickler");
                 trickler.setDaemon(true);
                 trickler.start();
                 URI uri = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/jwks");
@@ -274,20 +279,32 @@ class KeySourceTest {
                 List<JWK> fetched = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
                         () -> KeySource.http(uri, clock, deadline).get());
                 long tookMillis = (System.nanoTime() - started) / 1_000_000;
-                assertEquals(List.of(), fetched, "no keys from a fetch past its deadline");
-                assertTrue(tookMillis >= deadline.toMillis() && tookMillis < deadline.toMillis() + 1_500,
-                        "failed at the deadline, not at the first read timeout nor later: " + tookMillis + " ms");
-                assertEquals(1, connections.get(), "one request: not sent again after the deadline closed it");
+                assertEquals(List.of(), fetched, trickle.what());
+                assertTrue(tookMillis >= deadline.toMillis() && tookMillis < deadline.toMillis() + 1_000,
+                        trickle.what() + ": failed at the deadline, not at a read timeout nor later: " + tookMillis + " ms");
+                assertEquals(1, connections.get(), trickle.what() + ": one request, not sent again");
             }
         }
+        // The fetching thread stops within one read of the body (1.5 s here) or at once in the headers.
+        long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        while (fetchThreads() > 0 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, fetchThreads(), "no fetching thread left running");
         assertEquals(Duration.ofSeconds(5), KeySource.FETCH_DEADLINE);
     }
 
+    private static long fetchThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("jwks-fetch") && t.isAlive()).count();
+    }
+
     /**
-     * A server that reads a request, sends {@code atOnce}, then {@code slowly} a byte every 100 ms
-     * (then a space every 100 ms), well within the 3 s read timeout, until the client goes.
+     * A server that reads a request, sends {@code atOnce}, then {@code slowly} a byte every {@code
+     * gapMillis} (then a space at that pace), within the 3 s read timeout, until the client goes.
      */
-    private static void trickle(java.net.ServerSocket server, byte[] slowly, byte[] atOnce, AtomicInteger connections) {
+    private static void trickle(java.net.ServerSocket server, byte[] atOnce, byte[] slowly, long gapMillis,
+            AtomicInteger connections) {
         while (!server.isClosed()) {
             try (java.net.Socket socket = server.accept()) {
                 connections.incrementAndGet();
@@ -298,7 +315,7 @@ class KeySourceTest {
                 for (int i = 0; ; i++) {
                     out.write(i < slowly.length ? slowly[i] : ' ');
                     out.flush();
-                    Thread.sleep(100);
+                    Thread.sleep(gapMillis);
                 }
             } catch (IOException | InterruptedException e) {
                 // the client closed the connection, or the server closed
