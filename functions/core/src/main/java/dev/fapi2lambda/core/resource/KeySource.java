@@ -35,6 +35,8 @@ public final class KeySource implements Supplier<List<JWK>> {
     private volatile Instant fetchedAt = Instant.EPOCH;
     /** The last fetch, successful or not: the rate limit for unknown kids counts failed fetches too. */
     private volatile Instant attemptedAt = Instant.EPOCH;
+    /** Fetches so far: a caller that waited for another's fetch does not fetch again. */
+    private volatile long attempts;
 
     public KeySource(Supplier<String> fetch, Clock clock, Duration maxAge, Duration minRefreshInterval) {
         this.fetch = fetch;
@@ -80,11 +82,12 @@ public final class KeySource implements Supplier<List<JWK>> {
     }
 
     /**
-     * Fetches on a daemon thread and waits for it at most {@code deadline}, then fails. The fetching
-     * thread checks the deadline itself after connecting and after each read of the body, so it
-     * stops within one read timeout; while it reads the status line and headers, the caller closes
-     * the connection at the deadline instead, which ends that read at once. (Once the body is being
-     * read, closing would wait for the blocked read, so the caller leaves it alone.)
+     * Fetches on a daemon thread and waits for it at most {@code deadline}, then fails. While the
+     * fetching thread reads the status line and headers, the caller closes the connection at the
+     * deadline, which ends that read at once; once the body is being read, closing would wait for
+     * the blocked read, so the caller leaves it alone and the fetching thread checks the deadline
+     * after each read instead. That bounds it to one more read timeout for a plain body; a TLS record
+     * or a chunked body that a server trickles can hold the fetching thread longer, never the caller.
      */
     private static String within(Duration deadline, URL url) {
         long deadlineAt = System.nanoTime() + deadline.toNanos();
@@ -103,13 +106,21 @@ public final class KeySource implements Supplier<List<JWK>> {
             return body.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException late) {
             headers.abandon();
+            String justDone = body.getNow(null);
+            if (justDone != null) {
+                return justDone;
+            }
             throw new IllegalStateException("JWKS fetch not done within " + deadline.toMillis() + " ms");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw new IllegalStateException("JWKS fetch failed", e.getCause());
         } catch (InterruptedException e) {
+            headers.abandon();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("JWKS fetch interrupted", e);
         }
@@ -148,27 +159,31 @@ public final class KeySource implements Supplier<List<JWK>> {
         connection.setInstanceFollowRedirects(false);
         connection.setUseCaches(false);
         connection.setRequestProperty("Accept", "application/jwk-set+json, application/json");
-        connection.connect();
-        checkDeadline(deadlineAt);
-        int status = connection.getResponseCode();
-        if (!headers.read()) {
-            throw new IllegalStateException("JWKS fetch past its deadline");
-        }
-        if (status != 200) {
-            connection.disconnect();
-            throw new IllegalStateException("JWKS fetch answered " + status);
-        }
-        try (InputStream in = connection.getInputStream()) {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
-                body.write(buffer, 0, n);
-                if (body.size() > MAX_JWKS_BYTES) {
-                    throw new IllegalStateException("JWKS response over " + MAX_JWKS_BYTES + " bytes");
-                }
-                checkDeadline(deadlineAt);
+        try {
+            connection.connect();
+            checkDeadline(deadlineAt);
+            int status = connection.getResponseCode();
+            if (!headers.read()) {
+                throw new IllegalStateException("JWKS fetch past its deadline");
             }
-            return body.toString(StandardCharsets.UTF_8);
+            if (status != 200) {
+                throw new IllegalStateException("JWKS fetch answered " + status);
+            }
+            try (InputStream in = connection.getInputStream()) {
+                ByteArrayOutputStream body = new ByteArrayOutputStream();
+                byte[] buffer = new byte[8192];
+                for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+                    body.write(buffer, 0, n);
+                    if (body.size() > MAX_JWKS_BYTES) {
+                        throw new IllegalStateException("JWKS response over " + MAX_JWKS_BYTES + " bytes");
+                    }
+                    checkDeadline(deadlineAt);
+                }
+                return body.toString(StandardCharsets.UTF_8);
+            }
+        } catch (IOException | RuntimeException e) {
+            connection.disconnect();
+            throw e;
         }
     }
 
@@ -180,27 +195,34 @@ public final class KeySource implements Supplier<List<JWK>> {
 
     @Override
     public List<JWK> get() {
+        long seen = attempts;
         if (fetchedAt.plus(maxAge).isBefore(clock.instant())) {
-            refresh();
+            refresh(seen);
         }
         return keys;
     }
 
     /** The keys after a refresh, if an unknown kid may be a new key (rate-limited). */
     public List<JWK> forUnknownKid() {
+        long seen = attempts;
         if (attemptedAt.plus(minRefreshInterval).isBefore(clock.instant())) {
-            refresh();
+            refresh(seen);
         }
         return keys;
     }
 
-    private synchronized void refresh() {
+    private synchronized void refresh(long seen) {
+        if (attempts != seen) {
+            return; // fetched by another caller while this one waited
+        }
         attemptedAt = clock.instant();
         try {
             keys = JWKSet.parse(fetch.get()).getKeys().stream().map(JWK::toPublicJWK).toList();
             fetchedAt = clock.instant();
         } catch (ParseException | RuntimeException e) {
             fetchedAt = clock.instant().minus(maxAge).plus(minRefreshInterval); // retry soon, keep old keys
+        } finally {
+            attempts = seen + 1; // counted when done: callers that came meanwhile see it and return
         }
     }
 }

@@ -256,6 +256,34 @@ class KeySourceTest {
     }
 
     @Test
+    @DisplayName("callers that arrive while a fetch runs wait for it and do not fetch again (one slow failing fetch "
+            + "for three concurrent callers), so none waits for more than one fetch")
+    void concurrentCallersFetchOnce() throws Exception {
+        AtomicInteger slowFetches = new AtomicInteger();
+        java.util.concurrent.CountDownLatch inFetch = new java.util.concurrent.CountDownLatch(1);
+        KeySource slow = new KeySource(() -> {
+            slowFetches.incrementAndGet();
+            inFetch.countDown();
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("JWKS fetch failed");
+        }, clock, MAX_AGE, MIN_REFRESH);
+        Thread first = new Thread(slow::get);
+        first.start();
+        inFetch.await();
+        List<Thread> waiting = List.of(new Thread(slow::get), new Thread(slow::forUnknownKid));
+        waiting.forEach(Thread::start);
+        for (Thread t : waiting) {
+            t.join(5_000);
+        }
+        first.join(5_000);
+        assertEquals(1, slowFetches.get());
+    }
+
+    @Test
     @DisplayName("http: a fetch not done by its deadline fails at the deadline, though the server sends a byte within "
             + "every read timeout (status line a byte every 0.5 s, body every 0.1 s, body every 1.5 s); the request is not "
             + "sent again, and the fetching threads end")
@@ -269,9 +297,10 @@ class KeySourceTest {
                 new Trickle("body", headers, new byte[0], 100),
                 new Trickle("body, slowly", headers, new byte[0], 1_500))) {
             AtomicInteger connections = new AtomicInteger();
+            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
             try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
                 Thread trickler = new Thread(() -> trickle(server, trickle.atOnce(), trickle.slowly(),
-                        trickle.gapMillis(), connections), "trickler");
+                        trickle.gapMillis(), connections, accepted), "trickler");
                 trickler.setDaemon(true);
                 trickler.start();
                 URI uri = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/jwks");
@@ -283,6 +312,10 @@ class KeySourceTest {
                 assertTrue(tookMillis >= deadline.toMillis() && tookMillis < deadline.toMillis() + 1_000,
                         trickle.what() + ": failed at the deadline, not at a read timeout nor later: " + tookMillis + " ms");
                 assertEquals(1, connections.get(), trickle.what() + ": one request, not sent again");
+            } finally {
+                for (java.net.Socket socket : accepted) {
+                    socket.close(); // ends this case's trickle (the JDK may still be draining it)
+                }
             }
         }
         // The fetching thread stops within one read of the body (1.5 s here) or at once in the headers.
@@ -304,9 +337,10 @@ class KeySourceTest {
      * gapMillis} (then a space at that pace), within the 3 s read timeout, until the client goes.
      */
     private static void trickle(java.net.ServerSocket server, byte[] atOnce, byte[] slowly, long gapMillis,
-            AtomicInteger connections) {
+            AtomicInteger connections, List<java.net.Socket> accepted) {
         while (!server.isClosed()) {
             try (java.net.Socket socket = server.accept()) {
+                accepted.add(socket);
                 connections.incrementAndGet();
                 socket.getInputStream().read(new byte[4096]);
                 java.io.OutputStream out = socket.getOutputStream();
