@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
@@ -14,12 +16,15 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The issuer's public keys for a resource server: the JWKS fetched from jwks_uri, cached, and
@@ -68,6 +73,11 @@ public final class KeySource implements Supplier<List<JWK>> {
 
     /** {@link #http(URI, Clock)} with a given deadline for the whole fetch (tests). */
     static KeySource http(URI jwksUri, Clock clock, Duration deadline) {
+        return http(jwksUri, clock, deadline, HttpsURLConnection::getDefaultSSLSocketFactory);
+    }
+
+    /** ... and the TLS sockets made by a given factory (tests: one that trusts a test certificate). */
+    static KeySource http(URI jwksUri, Clock clock, Duration deadline, Supplier<SSLSocketFactory> tls) {
         boolean loopback = List.of("localhost", "127.0.0.1", "[::1]").contains(String.valueOf(jwksUri.getHost()));
         if (!"https".equalsIgnoreCase(jwksUri.getScheme()) && !("http".equalsIgnoreCase(jwksUri.getScheme()) && loopback)) {
             throw new IllegalArgumentException("JWKS_URI must be https (http only to the loopback): " + jwksUri);
@@ -78,24 +88,24 @@ public final class KeySource implements Supplier<List<JWK>> {
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("JWKS_URI is not a URL: " + jwksUri, e);
         }
-        return new KeySource(() -> within(deadline, url), clock, Duration.ofMinutes(10), Duration.ofSeconds(30));
+        return new KeySource(() -> within(deadline, url, tls), clock, Duration.ofMinutes(10), Duration.ofSeconds(30));
     }
 
     /**
-     * Fetches on a daemon thread and waits for it at most {@code deadline}, then fails. While the
-     * fetching thread reads the status line and headers, the caller closes the connection at the
-     * deadline, which ends that read at once; once the body is being read, closing would wait for
-     * the blocked read, so the caller leaves it alone and the fetching thread checks the deadline
-     * after each read instead. That bounds it to one more read timeout for a plain body; a TLS record
-     * or a chunked body that a server trickles can hold the fetching thread longer, never the caller.
+     * Fetches on a daemon thread and waits for it at most {@code deadline}, then fails. At the
+     * deadline the caller closes the fetch's TLS sockets, which ends a TLS fetch in any phase (an
+     * SSLSocket's close does not wait for a blocked read), and, while the status line and headers
+     * are read, the connection, which ends a plain-HTTP read then. In a plain-HTTP body (the
+     * loopback only) closing the connection would wait for the blocked read, so there the fetching
+     * thread checks the deadline after each read and stops within one more read timeout.
      */
-    private static String within(Duration deadline, URL url) {
+    private static String within(Duration deadline, URL url, Supplier<SSLSocketFactory> tls) {
         long deadlineAt = System.nanoTime() + deadline.toNanos();
         HeaderPhase headers = new HeaderPhase();
         CompletableFuture<String> body = new CompletableFuture<>();
         Thread fetcher = new Thread(() -> {
             try {
-                body.complete(fetch(url, headers, deadlineAt));
+                body.complete(fetch(url, tls, headers, deadlineAt));
             } catch (Throwable e) {
                 body.completeExceptionally(e);
             }
@@ -126,10 +136,26 @@ public final class KeySource implements Supplier<List<JWK>> {
         }
     }
 
-    /** The connection while its status line and headers are read: the one phase a close ends at once. */
+    /**
+     * What the caller closes at the deadline: the TLS sockets of the fetch, in any phase (closing an
+     * SSLSocket does not wait for a blocked read), and, while the status line and headers are read,
+     * the connection (which also ends a plain-HTTP read then).
+     */
     private static final class HeaderPhase {
         private HttpURLConnection connection;
         private boolean done;
+        private final List<Socket> sockets = new ArrayList<>();
+        private boolean abandoned;
+
+        /** Keeps a TLS socket of the fetch; after the deadline, closes it and fails instead. */
+        synchronized <S extends Socket> S keep(S socket) throws IOException {
+            if (abandoned) {
+                socket.close();
+                throw new IOException("JWKS fetch past its deadline");
+            }
+            sockets.add(socket);
+            return socket;
+        }
 
         synchronized void reading(HttpURLConnection connection) {
             this.connection = connection;
@@ -144,6 +170,14 @@ public final class KeySource implements Supplier<List<JWK>> {
 
         /** Closes the connection if its headers are still being read; the fetch then fails. */
         synchronized void abandon() {
+            abandoned = true;
+            for (Socket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing is all that is asked
+                }
+            }
             if (!done && connection != null) {
                 connection.disconnect();
             }
@@ -151,8 +185,69 @@ public final class KeySource implements Supplier<List<JWK>> {
         }
     }
 
-    private static String fetch(URL url, HeaderPhase headers, long deadlineAt) throws IOException {
+    /** The TLS socket factory of one fetch: {@code base}'s sockets, each kept by {@code phase}. */
+    private static final class KeptSockets extends SSLSocketFactory {
+        private final SSLSocketFactory base;
+        private final HeaderPhase phase;
+
+        KeptSockets(SSLSocketFactory base, HeaderPhase phase) {
+            this.base = base;
+            this.phase = phase;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return base.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return base.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return phase.keep(base.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+            return phase.keep(base.createSocket(socket, host, port, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(Socket socket, InputStream consumed, boolean autoClose) throws IOException {
+            return phase.keep(base.createSocket(socket, consumed, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return phase.keep(base.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return phase.keep(base.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return phase.keep(base.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return phase.keep(base.createSocket(address, port, localAddress, localPort));
+        }
+    }
+
+    private static String fetch(URL url, Supplier<SSLSocketFactory> tls, HeaderPhase headers, long deadlineAt)
+            throws IOException {
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        if (connection instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(new KeptSockets(tls.get(), headers));
+        }
         headers.reading(connection);
         connection.setConnectTimeout(2_000);
         connection.setReadTimeout(3_000);

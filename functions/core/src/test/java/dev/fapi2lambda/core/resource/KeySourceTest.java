@@ -358,6 +358,86 @@ class KeySourceTest {
     }
 
     @Test
+    @DisplayName("https: fetches over TLS with the certificate checked (the default trust refuses a self-signed one), "
+            + "and at the deadline closes the TLS socket, which ends a read of a body trickled a byte every 2.5 s at once")
+    void overHttps() throws Exception {
+        dev.fapi2lambda.core.testing.TestCertificates.Issued server = dev.fapi2lambda.core.testing.TestCertificates
+                .selfSigned("CN=localhost", dev.fapi2lambda.core.testing.TestCertificates.ip("127.0.0.1"));
+        char[] password = "test".toCharArray();
+        java.security.KeyStore serverKeys = java.security.KeyStore.getInstance("PKCS12");
+        serverKeys.load(null, null);
+        serverKeys.setKeyEntry("server", server.keyPair().getPrivate(), password,
+                new java.security.cert.Certificate[] {server.certificate()});
+        javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(serverKeys, password);
+        javax.net.ssl.SSLContext serverTls = javax.net.ssl.SSLContext.getInstance("TLS");
+        serverTls.init(keyManagers.getKeyManagers(), null, null);
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("server", server.certificate());
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        javax.net.ssl.SSLContext clientTls = javax.net.ssl.SSLContext.getInstance("TLS");
+        clientTls.init(null, trust.getTrustManagers(), null);
+
+        byte[] set = new JWKSet(List.of(keyA)).toString(false).getBytes(StandardCharsets.UTF_8);
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverTls));
+        https.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "https-test-server");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        https.createContext("/jwks", exchange -> {
+            answer(exchange, 200, set);
+            exchange.close();
+        });
+        https.createContext("/slow", exchange -> {
+            try {
+                exchange.sendResponseHeaders(200, 100_000);
+                java.io.OutputStream out = exchange.getResponseBody();
+                for (int i = 0; i < 100_000; i++) {
+                    out.write(' ');
+                    out.flush();
+                    Thread.sleep(2_500);
+                }
+            } catch (IOException | InterruptedException clientGone) {
+                // the client closed the connection
+            } finally {
+                exchange.close();
+            }
+        });
+        https.start();
+        try {
+            URI base = URI.create("https://127.0.0.1:" + https.getAddress().getPort());
+            assertEquals(kids(List.of(keyA)), kids(KeySource.http(base.resolve("/jwks"), clock, Duration.ofSeconds(5),
+                    clientTls::getSocketFactory).get()));
+            assertEquals(List.of(), KeySource.http(base.resolve("/jwks"), clock).get(), "default trust: refused");
+
+            Duration deadline = Duration.ofMillis(800);
+            long started = System.nanoTime();
+            List<JWK> fetched = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> KeySource.http(base.resolve("/slow"), clock, deadline, clientTls::getSocketFactory).get());
+            long failedAt = System.nanoTime();
+            long tookMillis = (failedAt - started) / 1_000_000;
+            assertEquals(List.of(), fetched);
+            assertTrue(tookMillis >= deadline.toMillis() && tookMillis < deadline.toMillis() + 1_000,
+                    "failed at the deadline: " + tookMillis + " ms");
+            // Closed at the deadline, the TLS socket ends the blocked read: the fetching thread is gone
+            // well before the server's next byte, 2.5 s after the last.
+            while (fetchThreads() > 0 && System.nanoTime() - failedAt < 1_000_000_000L) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, fetchThreads(), "the fetching thread ended at the deadline");
+        } finally {
+            https.stop(0);
+        }
+    }
+
+    @Test
     @DisplayName("http: jwks_uri must be https; plain http only to the loopback")
     void httpsOnly() {
         KeySource.http(URI.create("https://as.example.test/jwks"), clock);
