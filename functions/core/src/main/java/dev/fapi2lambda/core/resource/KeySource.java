@@ -94,7 +94,7 @@ public final class KeySource implements Supplier<List<JWK>> {
     /**
      * Fetches on a daemon thread and waits for it at most {@code deadline}, then fails. At the
      * deadline the caller closes the fetch's TLS sockets, which ends a TLS fetch in any phase (an
-     * SSLSocket's close does not wait for a blocked read), and, while the status line and headers
+     * SSLSocket's close does not wait for a read blocked on it), and, while the status line and headers
      * are read, the connection, which ends a plain-HTTP read then. In a plain-HTTP body (the
      * loopback only) closing the connection would wait for the blocked read, so there the fetching
      * thread checks the deadline after each read and stops within one more read timeout.
@@ -138,7 +138,7 @@ public final class KeySource implements Supplier<List<JWK>> {
 
     /**
      * What the caller closes at the deadline: the TLS sockets of the fetch, in any phase (closing an
-     * SSLSocket does not wait for a blocked read), and, while the status line and headers are read,
+     * SSLSocket does not wait for a read blocked on it), and, while the status line and headers are read,
      * the connection (which also ends a plain-HTTP read then).
      */
     private static final class HeaderPhase {
@@ -157,6 +157,13 @@ public final class KeySource implements Supplier<List<JWK>> {
             return socket;
         }
 
+        /** Fails before a new socket is made (and maybe connected) once the deadline has passed. */
+        synchronized void notAbandoned() throws IOException {
+            if (abandoned) {
+                throw new IOException("JWKS fetch past its deadline");
+            }
+        }
+
         synchronized void reading(HttpURLConnection connection) {
             this.connection = connection;
         }
@@ -168,10 +175,20 @@ public final class KeySource implements Supplier<List<JWK>> {
             return waited;
         }
 
-        /** Closes the connection if its headers are still being read; the fetch then fails. */
+        /**
+         * Closes the fetch's TLS sockets, and its connection if the headers are still being read;
+         * the fetch then fails. The 1 ms timeout first, as the JDK's own HTTPS client does before a
+         * close: a TLS close on a socket no read is blocked on may wait, up to the read timeout, for
+         * the peer's close_notify.
+         */
         synchronized void abandon() {
             abandoned = true;
             for (Socket socket : sockets) {
+                try {
+                    socket.setSoTimeout(1);
+                } catch (IOException ignored) {
+                    // closed already
+                }
                 try {
                     socket.close();
                 } catch (IOException ignored) {
@@ -222,22 +239,26 @@ public final class KeySource implements Supplier<List<JWK>> {
 
         @Override
         public Socket createSocket(String host, int port) throws IOException {
+            phase.notAbandoned();
             return phase.keep(base.createSocket(host, port));
         }
 
         @Override
         public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            phase.notAbandoned();
             return phase.keep(base.createSocket(host, port, localHost, localPort));
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port) throws IOException {
+            phase.notAbandoned();
             return phase.keep(base.createSocket(host, port));
         }
 
         @Override
         public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
                 throws IOException {
+            phase.notAbandoned();
             return phase.keep(base.createSocket(address, port, localAddress, localPort));
         }
     }
@@ -311,12 +332,17 @@ public final class KeySource implements Supplier<List<JWK>> {
             return; // fetched by another caller while this one waited
         }
         attemptedAt = clock.instant();
+        boolean fetched = false;
         try {
             keys = JWKSet.parse(fetch.get()).getKeys().stream().map(JWK::toPublicJWK).toList();
             fetchedAt = clock.instant();
+            fetched = true;
         } catch (ParseException | RuntimeException e) {
-            fetchedAt = clock.instant().minus(maxAge).plus(minRefreshInterval); // retry soon, keep old keys
+            // kept: the old keys
         } finally {
+            if (!fetched) {
+                fetchedAt = clock.instant().minus(maxAge).plus(minRefreshInterval); // retry soon, also after an Error
+            }
             attempts = seen + 1; // counted when done: callers that came meanwhile see it and return
         }
     }

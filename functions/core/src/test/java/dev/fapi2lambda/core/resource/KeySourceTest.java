@@ -261,11 +261,12 @@ class KeySourceTest {
     void concurrentCallersFetchOnce() throws Exception {
         AtomicInteger slowFetches = new AtomicInteger();
         java.util.concurrent.CountDownLatch inFetch = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         KeySource slow = new KeySource(() -> {
             slowFetches.incrementAndGet();
             inFetch.countDown();
             try {
-                Thread.sleep(300);
+                release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -274,12 +275,18 @@ class KeySourceTest {
         Thread first = new Thread(slow::get);
         first.start();
         inFetch.await();
-        List<Thread> waiting = List.of(new Thread(slow::get), new Thread(slow::forUnknownKid));
+        List<Thread> waiting = List.of(new Thread(slow::get), new Thread(slow::get));
         waiting.forEach(Thread::start);
-        for (Thread t : waiting) {
-            t.join(5_000);
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (waiting.stream().anyMatch(t -> t.getState() != Thread.State.BLOCKED) && System.nanoTime() < until) {
+            Thread.sleep(5);
         }
-        first.join(5_000);
+        assertTrue(waiting.stream().allMatch(t -> t.getState() == Thread.State.BLOCKED), "both wait for the fetch");
+        release.countDown();
+        for (Thread t : List.of(first, waiting.get(0), waiting.get(1))) {
+            t.join(5_000);
+            assertFalse(t.isAlive());
+        }
         assertEquals(1, slowFetches.get());
     }
 
