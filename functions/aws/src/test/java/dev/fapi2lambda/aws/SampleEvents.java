@@ -534,10 +534,15 @@ public final class SampleEvents {
 
     /** GET /userinfo with a DPoP-bound access token and a proof with ath and the nonce. */
     static Event userinfo(String accessToken, String proofJti) {
-        return new Event("GET", "/userinfo")
+        return dpopGet("/userinfo", accessToken, proofJti);
+    }
+
+    /** A GET on the issuer's domain with a DPoP-bound access token and a proof for that URL with ath and the nonce. */
+    private static Event dpopGet(String path, String accessToken, String proofJti) {
+        return new Event("GET", path)
                 .header("Accept", "application/json")
                 .header("Authorization", "DPoP " + accessToken)
-                .header("DPoP", dpopProof("GET", ISSUER + "/userinfo", proofJti,
+                .header("DPoP", dpopProof("GET", ISSUER + path, proofJti,
                         c -> c.claim("ath", Hashes.sha256Url(accessToken))))
                 .header("x-fapi-interaction-id", INTERACTION_ID_HEADER);
     }
@@ -570,12 +575,7 @@ public final class SampleEvents {
 
     /** GET /accounts as the client sends it: its DPoP-bound access token (for the API too) and a proof for the API's URL. */
     private static Event accountsRequest(String accessToken, String proofJti) {
-        return new Event("GET", "/accounts")
-                .header("Accept", "application/json")
-                .header("Authorization", "DPoP " + accessToken)
-                .header("DPoP", dpopProof("GET", ISSUER + "/accounts", proofJti,
-                        c -> c.claim("ath", Hashes.sha256Url(accessToken))))
-                .header("x-fapi-interaction-id", INTERACTION_ID_HEADER);
+        return dpopGet("/accounts", accessToken, proofJti);
     }
 
     /** The REQUEST event API Gateway sends the DPoP authorizer for that GET /accounts. */

@@ -31,12 +31,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -249,31 +247,40 @@ final class ColdStartPrep {
                 return "built: GET /userinfo with a DPoP-bound access token and a proof with ath and the server nonce";
             }
             case "introspect" -> {
-                Files.writeString(file, Events.post(Paths.INTROSPECT, Map.of("Accept", "application/json"),
-                        Forms.of(privateKeyJwt(Forms.params("token", tokens(store).get("access_token"),
-                                "token_type_hint", "access_token"), Instant.now()))).toEventJson());
+                Files.writeString(file, aboutToken(Paths.INTROSPECT, tokens(store).get("access_token"), "access_token"));
                 return "built: POST /introspect of a fresh DPoP-bound access token, with a client assertion";
             }
             case "revoke" -> {
-                Files.writeString(file, Events.post(Paths.REVOKE, Map.of("Accept", "application/json"),
-                        Forms.of(privateKeyJwt(Forms.params("token", tokens(store).get("refresh_token"),
-                                "token_type_hint", "refresh_token"), Instant.now()))).toEventJson());
+                Files.writeString(file, aboutToken(Paths.REVOKE, tokens(store).get("refresh_token"), "refresh_token"));
                 return "built: POST /revoke of a fresh refresh token (its grant is revoked), with a client assertion";
             }
             case "authorizer" -> {
-                String accessToken = tokens(store).get("access_token");
-                Instant now = Instant.now();
-                String nonce = nonce(store, now);
-                String proof = Jwts.dpopProof(dpopKey, "GET", ISSUER + "/accounts", now,
-                        c -> c.claim("nonce", nonce).claim("ath", Hashes.sha256Url(accessToken)));
-                Files.writeString(file, BenchSamples.authorizerEventJson("GET", "/accounts",
-                        Map.of("Accept", "application/json", "Authorization", "DPoP " + accessToken, "DPoP", proof),
+                Map<String, String> headers = new LinkedHashMap<>(
+                        dpopHeaders("/accounts", tokens(store).get("access_token"), store));
+                headers.put("Accept", "application/json");
+                Files.writeString(file, BenchSamples.authorizerEventJson("GET", "/accounts", headers,
                         java.util.UUID.randomUUID().toString()));
                 return "built: the REQUEST authorizer event of GET /accounts with a fresh DPoP-bound access token and "
                         + "a proof with ath and the server nonce";
             }
             default -> throw new IllegalArgumentException("unknown target " + target);
         }
+    }
+
+    /** The event of a POST by the bench client about one of its tokens (introspection, revocation), with private_key_jwt. */
+    private String aboutToken(String path, String token, String hint) {
+        return Events.post(path, Map.of("Accept", "application/json"),
+                Forms.of(privateKeyJwt(Forms.params("token", token, "token_type_hint", hint), Instant.now())))
+                .toEventJson();
+    }
+
+    /** Authorization and DPoP headers for a GET of {@code path} on the issuer: the proof with ath and the server nonce. */
+    private Map<String, String> dpopHeaders(String path, String accessToken, ItemStore store) {
+        Instant now = Instant.now();
+        String nonce = nonce(store, now);
+        String proof = Jwts.dpopProof(dpopKey, "GET", ISSUER + path, now,
+                c -> c.claim("nonce", nonce).claim("ath", Hashes.sha256Url(accessToken)));
+        return Map.of("Authorization", "DPoP " + accessToken, "DPoP", proof);
     }
 
     /** The token response (strings) of a fresh code: a whole flow run in-process on the table. */
@@ -358,14 +365,8 @@ final class ColdStartPrep {
         return Events.post(Paths.TOKEN, Map.of("DPoP", proof), Forms.of(form));
     }
 
-    private Events userinfoEvent(String accessToken, ItemStore store) throws Exception {
-        Instant now = Instant.now();
-        String nonce = nonce(store, now);
-        String ath = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII)));
-        String proof = Jwts.dpopProof(dpopKey, "GET", ISSUER + Paths.USERINFO, now,
-                c -> c.claim("nonce", nonce).claim("ath", ath));
-        return Events.get(Paths.USERINFO, Map.of("Authorization", "DPoP " + accessToken, "DPoP", proof), Map.of());
+    private Events userinfoEvent(String accessToken, ItemStore store) {
+        return Events.get(Paths.USERINFO, dpopHeaders(Paths.USERINFO, accessToken, store), Map.of());
     }
 
     private static void expect(int status, Response response, String step) {

@@ -101,11 +101,11 @@ public final class KeySource implements Supplier<List<JWK>> {
      */
     private static String within(Duration deadline, URL url, Supplier<SSLSocketFactory> tls) {
         long deadlineAt = System.nanoTime() + deadline.toNanos();
-        HeaderPhase headers = new HeaderPhase();
+        InFlight inFlight = new InFlight();
         CompletableFuture<String> body = new CompletableFuture<>();
         Thread fetcher = new Thread(() -> {
             try {
-                body.complete(fetch(url, tls, headers, deadlineAt));
+                body.complete(fetch(url, tls, inFlight, deadlineAt));
             } catch (Throwable e) {
                 body.completeExceptionally(e);
             }
@@ -115,7 +115,7 @@ public final class KeySource implements Supplier<List<JWK>> {
         try {
             return body.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException late) {
-            headers.abandon();
+            inFlight.abandon();
             String justDone = body.getNow(null);
             if (justDone != null) {
                 return justDone;
@@ -130,49 +130,50 @@ public final class KeySource implements Supplier<List<JWK>> {
             }
             throw new IllegalStateException("JWKS fetch failed", e.getCause());
         } catch (InterruptedException e) {
-            headers.abandon();
+            inFlight.abandon();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("JWKS fetch interrupted", e);
         }
     }
 
+    private static final String LATE = "JWKS fetch past its deadline";
+
     /**
-     * What the caller closes at the deadline: the TLS sockets of the fetch, in any phase (closing an
-     * SSLSocket does not wait for a read blocked on it), and, while the status line and headers are read,
-     * the connection (which also ends a plain-HTTP read then).
+     * One fetch as the caller sees it, and what it closes at the deadline: the fetch's TLS sockets,
+     * in any phase (closing an SSLSocket does not wait for a read blocked on it), and, while the
+     * status line and headers are read, the connection (which also ends a plain-HTTP read then).
      */
-    private static final class HeaderPhase {
+    private static final class InFlight {
         private HttpURLConnection connection;
-        private boolean done;
         private final List<Socket> sockets = new ArrayList<>();
+        private boolean headersRead;
         private boolean abandoned;
+
+        /** Fails once the caller has given up: before a new socket is made, and once the headers are in. */
+        synchronized void notAbandoned() throws IOException {
+            if (abandoned) {
+                throw new IOException(LATE);
+            }
+        }
 
         /** Keeps a TLS socket of the fetch; after the deadline, closes it and fails instead. */
         synchronized <S extends Socket> S keep(S socket) throws IOException {
             if (abandoned) {
                 socket.close();
-                throw new IOException("JWKS fetch past its deadline");
             }
+            notAbandoned();
             sockets.add(socket);
             return socket;
-        }
-
-        /** Fails before a new socket is made (and maybe connected) once the deadline has passed. */
-        synchronized void notAbandoned() throws IOException {
-            if (abandoned) {
-                throw new IOException("JWKS fetch past its deadline");
-            }
         }
 
         synchronized void reading(HttpURLConnection connection) {
             this.connection = connection;
         }
 
-        /** Whether the caller still waits (false: it has given up and closed the connection). */
-        synchronized boolean read() {
-            boolean waited = !done;
-            done = true;
-            return waited;
+        /** The status line and headers are in: from here on the caller leaves the connection alone. */
+        synchronized void headersRead() throws IOException {
+            headersRead = true;
+            notAbandoned();
         }
 
         /**
@@ -195,21 +196,20 @@ public final class KeySource implements Supplier<List<JWK>> {
                     // closing is all that is asked
                 }
             }
-            if (!done && connection != null) {
+            if (!headersRead && connection != null) {
                 connection.disconnect();
             }
-            done = true;
         }
     }
 
-    /** The TLS socket factory of one fetch: {@code base}'s sockets, each kept by {@code phase}. */
+    /** The TLS socket factory of one fetch: {@code base}'s sockets, each kept by {@code inFlight}. */
     private static final class KeptSockets extends SSLSocketFactory {
         private final SSLSocketFactory base;
-        private final HeaderPhase phase;
+        private final InFlight inFlight;
 
-        KeptSockets(SSLSocketFactory base, HeaderPhase phase) {
+        KeptSockets(SSLSocketFactory base, InFlight inFlight) {
             this.base = base;
-            this.phase = phase;
+            this.inFlight = inFlight;
         }
 
         @Override
@@ -224,52 +224,52 @@ public final class KeySource implements Supplier<List<JWK>> {
 
         @Override
         public Socket createSocket() throws IOException {
-            return phase.keep(base.createSocket());
+            return inFlight.keep(base.createSocket());
         }
 
         @Override
         public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
-            return phase.keep(base.createSocket(socket, host, port, autoClose));
+            return inFlight.keep(base.createSocket(socket, host, port, autoClose));
         }
 
         @Override
         public Socket createSocket(Socket socket, InputStream consumed, boolean autoClose) throws IOException {
-            return phase.keep(base.createSocket(socket, consumed, autoClose));
+            return inFlight.keep(base.createSocket(socket, consumed, autoClose));
         }
 
         @Override
         public Socket createSocket(String host, int port) throws IOException {
-            phase.notAbandoned();
-            return phase.keep(base.createSocket(host, port));
+            inFlight.notAbandoned();
+            return inFlight.keep(base.createSocket(host, port));
         }
 
         @Override
         public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            phase.notAbandoned();
-            return phase.keep(base.createSocket(host, port, localHost, localPort));
+            inFlight.notAbandoned();
+            return inFlight.keep(base.createSocket(host, port, localHost, localPort));
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port) throws IOException {
-            phase.notAbandoned();
-            return phase.keep(base.createSocket(host, port));
+            inFlight.notAbandoned();
+            return inFlight.keep(base.createSocket(host, port));
         }
 
         @Override
         public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
                 throws IOException {
-            phase.notAbandoned();
-            return phase.keep(base.createSocket(address, port, localAddress, localPort));
+            inFlight.notAbandoned();
+            return inFlight.keep(base.createSocket(address, port, localAddress, localPort));
         }
     }
 
-    private static String fetch(URL url, Supplier<SSLSocketFactory> tls, HeaderPhase headers, long deadlineAt)
+    private static String fetch(URL url, Supplier<SSLSocketFactory> tls, InFlight inFlight, long deadlineAt)
             throws IOException {
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
         if (connection instanceof HttpsURLConnection https) {
-            https.setSSLSocketFactory(new KeptSockets(tls.get(), headers));
+            https.setSSLSocketFactory(new KeptSockets(tls.get(), inFlight));
         }
-        headers.reading(connection);
+        inFlight.reading(connection);
         connection.setConnectTimeout(2_000);
         connection.setReadTimeout(3_000);
         connection.setInstanceFollowRedirects(false);
@@ -279,9 +279,7 @@ public final class KeySource implements Supplier<List<JWK>> {
             connection.connect();
             checkDeadline(deadlineAt);
             int status = connection.getResponseCode();
-            if (!headers.read()) {
-                throw new IllegalStateException("JWKS fetch past its deadline");
-            }
+            inFlight.headersRead();
             if (status != 200) {
                 throw new IllegalStateException("JWKS fetch answered " + status);
             }
@@ -305,7 +303,7 @@ public final class KeySource implements Supplier<List<JWK>> {
 
     private static void checkDeadline(long deadlineAt) {
         if (System.nanoTime() - deadlineAt > 0) {
-            throw new IllegalStateException("JWKS fetch past its deadline");
+            throw new IllegalStateException(LATE);
         }
     }
 

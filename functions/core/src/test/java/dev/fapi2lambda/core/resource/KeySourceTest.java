@@ -319,18 +319,19 @@ class KeySourceTest {
                 assertTrue(tookMillis >= deadline.toMillis() && tookMillis < deadline.toMillis() + 1_000,
                         trickle.what() + ": failed at the deadline, not at a read timeout nor later: " + tookMillis + " ms");
                 assertEquals(1, connections.get(), trickle.what() + ": one request, not sent again");
+                // Before the server lets go of its end: the fetching thread stops at once in the headers,
+                // and within one read of the body (1.5 s at the slowest here).
+                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (fetchThreads() > 0 && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
+                assertEquals(0, fetchThreads(), trickle.what() + ": no fetching thread left running");
             } finally {
                 for (java.net.Socket socket : accepted) {
                     socket.close(); // ends this case's trickle (the JDK may still be draining it)
                 }
             }
         }
-        // The fetching thread stops within one read of the body (1.5 s here) or at once in the headers.
-        long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
-        while (fetchThreads() > 0 && System.nanoTime() < until) {
-            Thread.sleep(50);
-        }
-        assertEquals(0, fetchThreads(), "no fetching thread left running");
         assertEquals(Duration.ofSeconds(5), KeySource.FETCH_DEADLINE);
     }
 
