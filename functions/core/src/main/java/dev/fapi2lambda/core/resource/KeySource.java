@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.MalformedURLException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -138,11 +138,7 @@ public final class KeySource implements Supplier<List<JWK>> {
 
     private static final String LATE = "JWKS fetch past its deadline";
 
-    /**
-     * One fetch as the caller sees it, and what it closes at the deadline: the fetch's TLS sockets,
-     * in any phase (closing an SSLSocket does not wait for a read blocked on it), and, while the
-     * status line and headers are read, the connection (which also ends a plain-HTTP read then).
-     */
+    /** One fetch as the caller sees it, and what the caller closes at the deadline (see {@link #within}). */
     private static final class InFlight {
         private HttpURLConnection connection;
         private final List<Socket> sockets = new ArrayList<>();

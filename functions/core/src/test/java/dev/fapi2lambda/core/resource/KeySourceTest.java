@@ -2,6 +2,7 @@ package dev.fapi2lambda.core.resource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -10,22 +11,36 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.fapi2lambda.core.testing.Jwts;
-import dev.fapi2lambda.core.testing.MutableClock;
-import dev.fapi2lambda.core.testing.TestKeys;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.fapi2lambda.core.testing.Jwts;
+import dev.fapi2lambda.core.testing.MutableClock;
+import dev.fapi2lambda.core.testing.TestCertificates;
+import dev.fapi2lambda.core.testing.TestKeys;
 import dev.fapi2lambda.core.userinfo.AccessTokenVerifier;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -260,8 +275,8 @@ class KeySourceTest {
             + "for three concurrent callers), so none waits for more than one fetch")
     void concurrentCallersFetchOnce() throws Exception {
         AtomicInteger slowFetches = new AtomicInteger();
-        java.util.concurrent.CountDownLatch inFetch = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch inFetch = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         KeySource slow = new KeySource(() -> {
             slowFetches.incrementAndGet();
             inFetch.countDown();
@@ -304,15 +319,15 @@ class KeySourceTest {
                 new Trickle("body", headers, new byte[0], 100),
                 new Trickle("body, slowly", headers, new byte[0], 1_500))) {
             AtomicInteger connections = new AtomicInteger();
-            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-            try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new CopyOnWriteArrayList<>();
+            try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
                 Thread trickler = new Thread(() -> trickle(server, trickle.atOnce(), trickle.slowly(),
                         trickle.gapMillis(), connections, accepted), "trickler");
                 trickler.setDaemon(true);
                 trickler.start();
                 URI uri = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/jwks");
                 long started = System.nanoTime();
-                List<JWK> fetched = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                List<JWK> fetched = assertTimeoutPreemptively(Duration.ofSeconds(10),
                         () -> KeySource.http(uri, clock, deadline).get());
                 long tookMillis = (System.nanoTime() - started) / 1_000_000;
                 assertEquals(List.of(), fetched, trickle.what());
@@ -327,7 +342,7 @@ class KeySourceTest {
                 }
                 assertEquals(0, fetchThreads(), trickle.what() + ": no fetching thread left running");
             } finally {
-                for (java.net.Socket socket : accepted) {
+                for (Socket socket : accepted) {
                     socket.close(); // ends this case's trickle (the JDK may still be draining it)
                 }
             }
@@ -344,14 +359,14 @@ class KeySourceTest {
      * A server that reads a request, sends {@code atOnce}, then {@code slowly} a byte every {@code
      * gapMillis} (then a space at that pace), within the 3 s read timeout, until the client goes.
      */
-    private static void trickle(java.net.ServerSocket server, byte[] atOnce, byte[] slowly, long gapMillis,
-            AtomicInteger connections, List<java.net.Socket> accepted) {
+    private static void trickle(ServerSocket server, byte[] atOnce, byte[] slowly, long gapMillis,
+            AtomicInteger connections, List<Socket> accepted) {
         while (!server.isClosed()) {
-            try (java.net.Socket socket = server.accept()) {
+            try (Socket socket = server.accept()) {
                 accepted.add(socket);
                 connections.incrementAndGet();
                 socket.getInputStream().read(new byte[4096]);
-                java.io.OutputStream out = socket.getOutputStream();
+                OutputStream out = socket.getOutputStream();
                 out.write(atOnce);
                 out.flush();
                 for (int i = 0; ; i++) {
@@ -369,32 +384,32 @@ class KeySourceTest {
     @DisplayName("https: fetches over TLS with the certificate checked (the default trust refuses a self-signed one), "
             + "and at the deadline closes the TLS socket, which ends a read of a body trickled a byte every 2.5 s at once")
     void overHttps() throws Exception {
-        dev.fapi2lambda.core.testing.TestCertificates.Issued server = dev.fapi2lambda.core.testing.TestCertificates
-                .selfSigned("CN=localhost", dev.fapi2lambda.core.testing.TestCertificates.ip("127.0.0.1"));
+        TestCertificates.Issued server = TestCertificates
+                .selfSigned("CN=localhost", TestCertificates.ip("127.0.0.1"));
         char[] password = "test".toCharArray();
-        java.security.KeyStore serverKeys = java.security.KeyStore.getInstance("PKCS12");
+        KeyStore serverKeys = KeyStore.getInstance("PKCS12");
         serverKeys.load(null, null);
         serverKeys.setKeyEntry("server", server.keyPair().getPrivate(), password,
-                new java.security.cert.Certificate[] {server.certificate()});
-        javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(
-                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                new Certificate[] {server.certificate()});
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(
+                KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(serverKeys, password);
-        javax.net.ssl.SSLContext serverTls = javax.net.ssl.SSLContext.getInstance("TLS");
+        SSLContext serverTls = SSLContext.getInstance("TLS");
         serverTls.init(keyManagers.getKeyManagers(), null, null);
-        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("server", server.certificate());
-        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(
+                TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
-        javax.net.ssl.SSLContext clientTls = javax.net.ssl.SSLContext.getInstance("TLS");
+        SSLContext clientTls = SSLContext.getInstance("TLS");
         clientTls.init(null, trust.getTrustManagers(), null);
 
         byte[] set = new JWKSet(List.of(keyA)).toString(false).getBytes(StandardCharsets.UTF_8);
-        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+        HttpsServer https = HttpsServer.create(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverTls));
-        https.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+        https.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "https-test-server");
             thread.setDaemon(true);
             return thread;
@@ -406,7 +421,7 @@ class KeySourceTest {
         https.createContext("/slow", exchange -> {
             try {
                 exchange.sendResponseHeaders(200, 100_000);
-                java.io.OutputStream out = exchange.getResponseBody();
+                OutputStream out = exchange.getResponseBody();
                 for (int i = 0; i < 100_000; i++) {
                     out.write(' ');
                     out.flush();
@@ -427,7 +442,7 @@ class KeySourceTest {
 
             Duration deadline = Duration.ofMillis(800);
             long started = System.nanoTime();
-            List<JWK> fetched = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+            List<JWK> fetched = assertTimeoutPreemptively(Duration.ofSeconds(10),
                     () -> KeySource.http(base.resolve("/slow"), clock, deadline, clientTls::getSocketFactory).get());
             long failedAt = System.nanoTime();
             long tookMillis = (failedAt - started) / 1_000_000;
