@@ -14,7 +14,6 @@ import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.keys.KeyService;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
@@ -27,6 +26,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
+import software.amazon.awssdk.services.kms.model.GetPublicKeyResponse;
 import software.amazon.awssdk.services.kms.model.MessageType;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 
@@ -61,28 +61,53 @@ public final class KmsKeyService implements KeyService {
         // One GetPublicKey after the other: reading them at once measured no faster at cold start
         // (infra/bench, default mode: token's init 5-10 ms longer, jwks the same), and with
         // SnapStart init runs before the snapshot anyway.
-        this.active = Map.of(JWSAlgorithm.PS256, publicKey(ps256KeyId), JWSAlgorithm.ES256, publicKey(es256KeyId));
+        this.active = Map.of(JWSAlgorithm.PS256, publicKey(ps256KeyId, JWSAlgorithm.PS256),
+                JWSAlgorithm.ES256, publicKey(es256KeyId, JWSAlgorithm.ES256));
         List<JWK> all = new ArrayList<>(List.of(active.get(JWSAlgorithm.PS256), active.get(JWSAlgorithm.ES256)));
-        previousKeyIds.stream().map(String::trim).filter(id -> !id.isEmpty()).map(this::publicKey).forEach(all::add);
+        previousKeyIds.stream().map(String::trim).filter(id -> !id.isEmpty()).map(id -> publicKey(id, null))
+                .forEach(all::add);
         this.published = List.copyOf(all);
     }
 
-    private JWK publicKey(String keyId) {
-        byte[] der = kms.getPublicKey(r -> r.keyId(keyId)).publicKey().asByteArray();
+    /**
+     * One GetPublicKey. The key's spec, as KMS reports it, says how to read it: RSA_* for PS256,
+     * ECC_NIST_P256 for ES256, nothing else, and it must sign. {@code expected} is the algorithm the
+     * key is configured for (null for a previous key, which may be either). Trying RSA first and
+     * falling back to EC on failure, as before, made the JCA try every installed provider for an
+     * RSA KeyFactory first (loading the PKCS#11, smart-card, XML-signature... providers: about
+     * 20 classes and a thrown exception at every container start).
+     */
+    private JWK publicKey(String keyId, JWSAlgorithm expected) {
+        GetPublicKeyResponse response = kms.getPublicKey(r -> r.keyId(keyId));
+        String spec = response.keySpecAsString();
+        JWSAlgorithm algorithm = spec == null ? null
+                : spec.startsWith("RSA_") ? JWSAlgorithm.PS256
+                : spec.equals("ECC_NIST_P256") ? JWSAlgorithm.ES256
+                : null;
+        if (algorithm == null || (expected != null && !expected.equals(algorithm))) {
+            throw new IllegalStateException("KMS key " + keyId + " has key spec " + spec + "; "
+                    + (expected == null ? "PS256 needs RSA_*, ES256 ECC_NIST_P256"
+                            : expected + " needs " + (JWSAlgorithm.PS256.equals(expected) ? "RSA_*" : "ECC_NIST_P256")));
+        }
+        if (!"SIGN_VERIFY".equals(response.keyUsageAsString())) {
+            throw new IllegalStateException("KMS key " + keyId + " has key usage " + response.keyUsageAsString()
+                    + "; signing needs SIGN_VERIFY");
+        }
+        byte[] der = response.publicKey().asByteArray();
         try {
-            PublicKey key;
-            try {
-                key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
-            } catch (GeneralSecurityException notRsa) {
-                key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
-            }
-            if (key instanceof RSAPublicKey rsa) {
+            X509EncodedKeySpec encoded = new X509EncodedKeySpec(der);
+            if (algorithm.equals(JWSAlgorithm.PS256)) {
+                RSAPublicKey rsa = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(encoded);
                 return new RSAKey.Builder(rsa).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.PS256)
                         .keyIDFromThumbprint().build();
             }
-            return new ECKey.Builder(Curve.P_256, (ECPublicKey) key).keyUse(KeyUse.SIGNATURE)
+            ECPublicKey ec = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(encoded);
+            if (Curve.forECParameterSpec(ec.getParams()) != Curve.P_256) {
+                throw new IllegalStateException("KMS key " + keyId + " is not on P-256");
+            }
+            return new ECKey.Builder(Curve.P_256, ec).keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.ES256).keyIDFromThumbprint().build();
-        } catch (GeneralSecurityException | JOSEException e) {
+        } catch (GeneralSecurityException | JOSEException | ClassCastException e) {
             throw new IllegalStateException("KMS key " + keyId + " has an unusable public key", e);
         }
     }

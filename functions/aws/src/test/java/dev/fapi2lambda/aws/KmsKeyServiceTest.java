@@ -14,6 +14,8 @@ import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.keys.JwtSigner;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -95,4 +97,45 @@ class KmsKeyServiceTest extends KmsKeyServiceContract {
         assertEquals(503, e.status());
     }
 
+    @Test
+    @DisplayName("a key whose spec does not match its algorithm fails at container start, naming the key")
+    void keySpecMustMatchAlgorithm() throws Exception {
+        kms.addKey("rsa-2", "RSA_2048");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new KmsKeyService(kms.client(), "rsa-1", "rsa-2", List.of()));
+        assertTrue(e.getMessage().contains("rsa-2") && e.getMessage().contains("ES256 needs ECC_NIST_P256"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> new KmsKeyService(kms.client(), "ec-1", "ec-0", List.of()));
+        assertTrue(e.getMessage().contains("PS256 needs RSA_*"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a key spec neither RSA nor P-256 (here P-384), even as a previous key, fails at container start")
+    void unsupportedKeySpec() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        kms.addKey("ec-384", "ECC_NIST_P384", generator.generateKeyPair());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new KmsKeyService(kms.client(), "rsa-1", "ec-1", List.of("ec-384")));
+        assertTrue(e.getMessage().contains("ec-384") && e.getMessage().contains("ECC_NIST_P384"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a key reported as P-256 whose public key is on another curve fails at container start")
+    void curveMustBeP256() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        kms.addKey("ec-lying", "ECC_NIST_P256", generator.generateKeyPair());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new KmsKeyService(kms.client(), "rsa-1", "ec-lying", List.of()));
+        assertTrue(e.getMessage().contains("not on P-256"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a key that is not for signing (KeyUsage ENCRYPT_DECRYPT) fails at container start")
+    void keyUsageMustBeSignVerify() {
+        kms.keyUsage = "ENCRYPT_DECRYPT";
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new KmsKeyService(kms.client(), "rsa-1", "ec-1", List.of()));
+        assertTrue(e.getMessage().contains("SIGN_VERIFY"), e.getMessage());
+    }
 }

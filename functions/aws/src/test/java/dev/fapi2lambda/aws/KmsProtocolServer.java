@@ -52,6 +52,8 @@ public final class KmsProtocolServer implements AutoCloseable {
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final AtomicInteger throttleNext = new AtomicInteger();
     volatile String disabledKey;
+    /** The KeyUsage GetPublicKey reports for every key. */
+    volatile String keyUsage = "SIGN_VERIFY";
     /** A key whose Sign answers only after {@link #slowMillis}, to show who waits for it. */
     volatile String slowKey;
     volatile long slowMillis;
@@ -165,7 +167,7 @@ public final class KmsProtocolServer implements AutoCloseable {
             switch (op) {
                 case "GetPublicKey" -> reply(exchange, 200, Map.of("KeyId", arn(key),
                         "PublicKey", Base64.getEncoder().encodeToString(key.pair().getPublic().getEncoded()),
-                        "KeySpec", key.spec(), "KeyUsage", "SIGN_VERIFY",
+                        "KeySpec", key.spec(), "KeyUsage", keyUsage,
                         "SigningAlgorithms", List.of(key.spec().startsWith("RSA") ? "RSASSA_PSS_SHA_256" : "ECDSA_SHA_256")));
                 case "Sign" -> {
                     byte[] signature = sign(key, request);
