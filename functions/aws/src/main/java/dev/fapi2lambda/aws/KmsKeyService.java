@@ -78,7 +78,12 @@ public final class KmsKeyService implements KeyService {
      * 20 classes and a thrown exception at every container start).
      */
     private JWK publicKey(String keyId, JWSAlgorithm expected) {
-        GetPublicKeyResponse response = kms.getPublicKey(r -> r.keyId(keyId));
+        GetPublicKeyResponse response;
+        try {
+            response = kms.getPublicKey(r -> r.keyId(keyId));
+        } catch (SdkException e) {
+            throw new IllegalStateException("KMS GetPublicKey of key " + keyId + " failed", e);
+        }
         String spec = response.keySpecAsString();
         JWSAlgorithm algorithm = spec == null ? null
                 : spec.startsWith("RSA_") ? JWSAlgorithm.PS256
@@ -107,7 +112,7 @@ public final class KmsKeyService implements KeyService {
             }
             return new ECKey.Builder(Curve.P_256, ec).keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.ES256).keyIDFromThumbprint().build();
-        } catch (GeneralSecurityException | JOSEException | ClassCastException e) {
+        } catch (GeneralSecurityException | JOSEException e) {
             throw new IllegalStateException("KMS key " + keyId + " has an unusable public key", e);
         }
     }

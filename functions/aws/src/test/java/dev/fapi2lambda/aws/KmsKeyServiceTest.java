@@ -105,7 +105,7 @@ class KmsKeyServiceTest extends KmsKeyServiceContract {
                 () -> new KmsKeyService(kms.client(), "rsa-1", "rsa-2", List.of()));
         assertTrue(e.getMessage().contains("rsa-2") && e.getMessage().contains("ES256 needs ECC_NIST_P256"), e.getMessage());
         e = assertThrows(IllegalStateException.class, () -> new KmsKeyService(kms.client(), "ec-1", "ec-0", List.of()));
-        assertTrue(e.getMessage().contains("PS256 needs RSA_*"), e.getMessage());
+        assertTrue(e.getMessage().contains("ec-1") && e.getMessage().contains("PS256 needs RSA_*"), e.getMessage());
     }
 
     @Test
@@ -136,6 +136,15 @@ class KmsKeyServiceTest extends KmsKeyServiceContract {
         kms.keyUsage = "ENCRYPT_DECRYPT";
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new KmsKeyService(kms.client(), "rsa-1", "ec-1", List.of()));
-        assertTrue(e.getMessage().contains("SIGN_VERIFY"), e.getMessage());
+        assertTrue(e.getMessage().contains("rsa-1") && e.getMessage().contains("SIGN_VERIFY"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a key GetPublicKey refuses (here disabled) fails at container start, naming the key")
+    void getPublicKeyRefused() {
+        kms.disabledKey = "ec-0";
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new KmsKeyService(kms.client(), "rsa-1", "ec-1", List.of("ec-0")));
+        assertTrue(e.getMessage().contains("ec-0"), e.getMessage());
     }
 }
