@@ -36,6 +36,10 @@ import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
  * once per container; kid is the RFC 7638 thumbprint.
  */
 public final class KmsKeyService implements KeyService {
+    /** The KMS key spec each signing algorithm needs (C-DISC-7: RSA keys of KMS are 2048 bits or more). */
+    private static final Map<JWSAlgorithm, String> SPECS = Map.of(JWSAlgorithm.PS256, "RSA_*", JWSAlgorithm.ES256,
+            "ECC_NIST_P256");
+
     private final KmsClient kms;
     private final Map<JWSAlgorithm, String> keyIds;
     private final Map<JWSAlgorithm, JWK> active;
@@ -70,12 +74,9 @@ public final class KmsKeyService implements KeyService {
     }
 
     /**
-     * One GetPublicKey. The key's spec, as KMS reports it, says how to read it: RSA_* for PS256,
-     * ECC_NIST_P256 for ES256, nothing else, and it must sign. {@code expected} is the algorithm the
-     * key is configured for (null for a previous key, which may be either). Trying RSA first and
-     * falling back to EC on failure, as before, made the JCA try every installed provider for an
-     * RSA KeyFactory first (loading the PKCS#11, smart-card, XML-signature... providers: about
-     * 20 classes and a thrown exception at every container start).
+     * One GetPublicKey, read as its KeySpec says (not by trying RSA and then EC: a failed RSA attempt
+     * makes the JCA load every installed provider). {@code expected} is the algorithm the key is
+     * configured for, or null for a previous key, which may be either.
      */
     private JWK publicKey(String keyId, JWSAlgorithm expected) {
         GetPublicKeyResponse response;
@@ -84,15 +85,12 @@ public final class KmsKeyService implements KeyService {
         } catch (SdkException e) {
             throw new IllegalStateException("KMS GetPublicKey of key " + keyId + " failed", e);
         }
-        String spec = response.keySpecAsString();
-        JWSAlgorithm algorithm = spec == null ? null
-                : spec.startsWith("RSA_") ? JWSAlgorithm.PS256
-                : spec.equals("ECC_NIST_P256") ? JWSAlgorithm.ES256
-                : null;
+        String spec = String.valueOf(response.keySpecAsString());
+        JWSAlgorithm algorithm = spec.startsWith("RSA_") ? JWSAlgorithm.PS256
+                : spec.equals(SPECS.get(JWSAlgorithm.ES256)) ? JWSAlgorithm.ES256 : null;
         if (algorithm == null || (expected != null && !expected.equals(algorithm))) {
-            throw new IllegalStateException("KMS key " + keyId + " has key spec " + spec + "; "
-                    + (expected == null ? "PS256 needs RSA_*, ES256 ECC_NIST_P256"
-                            : expected + " needs " + (JWSAlgorithm.PS256.equals(expected) ? "RSA_*" : "ECC_NIST_P256")));
+            throw new IllegalStateException("KMS key " + keyId + " has key spec " + spec + "; " + (expected == null
+                    ? "PS256 needs RSA_*, ES256 ECC_NIST_P256" : expected + " needs " + SPECS.get(expected)));
         }
         if (!"SIGN_VERIFY".equals(response.keyUsageAsString())) {
             throw new IllegalStateException("KMS key " + keyId + " has key usage " + response.keyUsageAsString()

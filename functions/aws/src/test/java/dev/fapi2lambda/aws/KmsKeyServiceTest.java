@@ -14,6 +14,8 @@ import dev.fapi2lambda.core.crypto.Hashes;
 import dev.fapi2lambda.core.error.OAuthException;
 import dev.fapi2lambda.core.keys.JwtSigner;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
@@ -98,7 +100,7 @@ class KmsKeyServiceTest extends KmsKeyServiceContract {
     }
 
     @Test
-    @DisplayName("a key whose spec does not match its algorithm fails at container start, naming the key")
+    @DisplayName("C-DISC-7 a key whose spec does not match its algorithm fails at container start, naming the key")
     void keySpecMustMatchAlgorithm() throws Exception {
         kms.addKey("rsa-2", "RSA_2048");
         IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -109,22 +111,18 @@ class KmsKeyServiceTest extends KmsKeyServiceContract {
     }
 
     @Test
-    @DisplayName("a key spec neither RSA nor P-256 (here P-384), even as a previous key, fails at container start")
+    @DisplayName("C-DISC-7 a key spec neither RSA nor P-256 (here P-384), even as a previous key, fails at container start")
     void unsupportedKeySpec() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp384r1"));
-        kms.addKey("ec-384", "ECC_NIST_P384", generator.generateKeyPair());
+        kms.addKey("ec-384", "ECC_NIST_P384", p384());
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new KmsKeyService(kms.client(), "rsa-1", "ec-1", List.of("ec-384")));
         assertTrue(e.getMessage().contains("ec-384") && e.getMessage().contains("ECC_NIST_P384"), e.getMessage());
     }
 
     @Test
-    @DisplayName("a key reported as P-256 whose public key is on another curve fails at container start")
+    @DisplayName("C-DISC-7 a key reported as P-256 whose public key is on another curve fails at container start")
     void curveMustBeP256() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp384r1"));
-        kms.addKey("ec-lying", "ECC_NIST_P256", generator.generateKeyPair());
+        kms.addKey("ec-lying", "ECC_NIST_P256", p384());
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new KmsKeyService(kms.client(), "rsa-1", "ec-lying", List.of()));
         assertTrue(e.getMessage().contains("not on P-256"), e.getMessage());
@@ -146,5 +144,11 @@ class KmsKeyServiceTest extends KmsKeyServiceContract {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new KmsKeyService(kms.client(), "rsa-1", "ec-1", List.of("ec-0")));
         assertTrue(e.getMessage().contains("ec-0"), e.getMessage());
+    }
+
+    private static KeyPair p384() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        return generator.generateKeyPair();
     }
 }
