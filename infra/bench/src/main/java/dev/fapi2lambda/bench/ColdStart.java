@@ -3,6 +3,7 @@ package dev.fapi2lambda.bench;
 import dev.fapi2lambda.aws.BenchSamples;
 import dev.fapi2lambda.aws.JwksServer;
 import dev.fapi2lambda.aws.KmsProtocolServer;
+import dev.fapi2lambda.local.BenchServers;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
@@ -17,6 +18,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +36,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Cold start of each function: a fresh JVM per run loads the handler from the Lambda jar and
- * serves one event against DynamoDB Local (a server process, over HTTP) and the local key service,
- * beside a baseline handler (SDK DynamoDB client + one GetItem + one ES256 signature) in the same
+ * serves one event against DynamoDB Local (a server process, over HTTP, or HTTPS with --tls) and the
+ * local key service, beside a baseline handler (SDK DynamoDB client + one GetItem + one ES256 signature) in the same
  * run, targets interleaved round-robin. The figure is process start as the parent sees it
  * (System.nanoTime before ProcessBuilder.start to the child's READY line); the child's own "JVM
  * start time to response" is reported beside it.
@@ -52,6 +54,9 @@ final class ColdStart implements Callable<Integer> {
             Map.entry("jwks", 200), Map.entry("par", 201), Map.entry("authorize", 200), Map.entry("token", 200),
             Map.entry("userinfo", 200), Map.entry("introspect", 200), Map.entry("revoke", 200),
             Map.entry("authorizer", 200), Map.entry("accounts", 200));
+
+    /** Handshakes (with one request each) made to each TLS front before the first fresh JVM. */
+    static final int TLS_FRONT_WARMUP = 300;
 
     @Option(names = "--runs", description = "measured runs per target and variant (default ${DEFAULT-VALUE})")
     int runs = 10;
@@ -82,6 +87,11 @@ final class ColdStart implements Callable<Integer> {
             + "and any training run's too, for experiments (repeatable; {target} is replaced by the target's name)")
     List<String> jvmArgs = List.of();
 
+    @Option(names = "--tls", description = "every backend (DynamoDB Local, the KMS protocol server, the JWKS "
+            + "server) behind a TLS front on the loopback (RSA 2048 leaf and intermediate, as AWS endpoints send), "
+            + "the fresh JVMs (the baseline's too) trusting the JDK's cacerts plus the fronts' root, so that each pays the TLS handshakes it pays in AWS (default: plain HTTP)")
+    boolean tls;
+
     @Option(names = "--java", description = "the java of the fresh JVMs (default: this JVM's)")
     Path java;
 
@@ -102,7 +112,8 @@ final class ColdStart implements Callable<Integer> {
         Path dir = work == null ? BenchHome.target().resolve("bench-work").resolve("coldstart") : work;
         deleteTree(dir);
         Files.createDirectories(dir);
-        System.out.println("cold start: fresh JVMs on " + jdk + "; mode " + mode + "; " + runs + " runs (+" + warmup
+        System.out.println("cold start: fresh JVMs on " + jdk + "; mode " + mode + (tls ? "; TLS" : "; plain HTTP")
+                + "; " + runs + " runs (+" + warmup
                 + " warm-up) per target and variant; " + Runtime.getRuntime().availableProcessors() + " cores");
 
         // The server keys: RSA 3072 (template.yaml's Ps256Key) and P-256, in the local key service's file.
@@ -120,14 +131,21 @@ final class ColdStart implements Callable<Integer> {
         result.put("lambdaDefaultFlags", LAMBDA_DEFAULT_FLAGS);
         result.put("deployedJavaToolOptions", DEPLOYED_TOOL_OPTIONS);
         result.put("extraJvmArgs", jvmArgs);
+        result.put("tls", tls);
         // The issuer's JWKS, which the authorizer fetches on its first request: the keys its access
         // tokens are signed with (the sample server keys where the sample events are used).
         List<JWK> published = "components".equals(mode) ? BenchSamples.serverKeys() : List.<JWK>of(rsa, ec);
         try (DynamoLocalProcess dynamoLocal = DynamoLocalProcess.start(dir.resolve("dynamodb-local.log"));
              KmsProtocolServer kms = "default".equals(mode) ? new KmsProtocolServer() : null;
-             // Plain HTTP on the loopback: the TLS handshake of the deployed HTTPS fetch is not in the
-             // figures, as no TLS is anywhere in them.
-             JwksServer jwks = new JwksServer(published)) {
+             JwksServer jwks = new JwksServer(published);
+             // Without --tls, plain HTTP on the loopback: no TLS handshake is in the figures, the
+             // baseline's or the functions'. With it, one TLS front per backend.
+             BenchServers.TlsFronts fronts = tls ? new BenchServers.TlsFronts() : null) {
+            URI dynamoEndpoint = fronts == null ? dynamoLocal.endpoint() : fronts.front(dynamoLocal.endpoint());
+            URI kmsEndpoint = kms == null ? null : fronts == null ? kms.endpoint() : fronts.front(kms.endpoint());
+            URI jwksUri = fronts == null ? URI.create(jwks.uri()) : fronts.front(URI.create(jwks.uri()));
+            List<String> trust = fronts == null ? List.of() : List.of("-Djavax.net.ssl.trustStore="
+                    + fronts.trustStore(javaHome, dir.resolve("truststore.p12")), "-Djavax.net.ssl.trustStoreType=PKCS12");
             DynamoDbClient dynamo = Sdk.dynamo(dynamoLocal.endpoint(), null);
             if (kms != null) {
                 kms.addKey("ps256-key", "RSA_3072", new KeyPair(rsa.toPublicKey(), rsa.toPrivateKey()));
@@ -141,24 +159,28 @@ final class ColdStart implements Callable<Integer> {
                         emulatorWarmup, warmMs);
                 result.put("emulatorWarmup", Map.of("rounds", emulatorWarmup, "msPerRoundOf12Requests", warmMs));
             }
+            if (fronts != null) {
+                fronts.warm(TLS_FRONT_WARMUP);
+                System.out.println("TLS fronts warmed: " + TLS_FRONT_WARMUP + " handshakes each");
+            }
             Map<String, String> common = new LinkedHashMap<>();
             common.put("AWS_REGION", Sdk.REGION.id());
             common.put("AWS_DEFAULT_REGION", Sdk.REGION.id());
             common.put("AWS_ACCESS_KEY_ID", Sdk.ACCESS_KEY);
             common.put("AWS_SECRET_ACCESS_KEY", Sdk.SECRET_KEY);
             common.put("AWS_SESSION_TOKEN", "bench-session");
-            common.put("DYNAMODB_ENDPOINT", dynamoLocal.endpoint().toString());
-            common.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoLocal.endpoint().toString());
+            common.put("DYNAMODB_ENDPOINT", dynamoEndpoint.toString());
+            common.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
             common.put("ISSUER", ColdStartPrep.ISSUER);
             common.put("MTLS_BASE_URL", ColdStartPrep.MTLS_BASE_URL);
             common.put("BASELINE_KEY", baselineKey.toString());
             // template.yaml: API_AUDIENCE for every function (Globals), the rest for the authorizer.
             common.put("API_AUDIENCE", ColdStartPrep.API_AUDIENCE);
-            common.put("JWKS_URI", jwks.uri());
+            common.put("JWKS_URI", jwksUri.toString());
             common.put("RESOURCE_BASE_URL", ColdStartPrep.ISSUER);
             common.put("RESOURCE_MTLS_BASE_URL", ColdStartPrep.MTLS_BASE_URL);
             if (kms != null) {
-                common.put("AWS_ENDPOINT_URL_KMS", kms.endpoint().toString());
+                common.put("AWS_ENDPOINT_URL_KMS", kmsEndpoint.toString());
                 common.put("KMS_PS256_KEY_ID", "ps256-key");
                 common.put("KMS_ES256_KEY_ID", "es256-key");
             }
@@ -172,7 +194,7 @@ final class ColdStart implements Callable<Integer> {
                 targets.forEach(t -> measured.put(t, new ArrayList<>()));
                 Map<String, List<String>> flags = new LinkedHashMap<>();
                 for (String target : targets) {
-                    flags.put(target, flags(variant, target, dir, runner));
+                    flags.put(target, flags(variant, target, dir, runner, trust));
                 }
                 for (int r = -warmup; r < runs; r++) {
                     for (String target : targets) {
@@ -193,11 +215,13 @@ final class ColdStart implements Callable<Integer> {
     }
 
     /** The JVM flags of a target in a variant; trains the archive first where the variant has one. */
-    private List<String> flags(String variant, String target, Path dir, Runner runner) throws Exception {
+    private List<String> flags(String variant, String target, Path dir, Runner runner, List<String> trust)
+            throws Exception {
         List<String> f = new ArrayList<>();
         if (!"jvm-default".equals(variant)) {
             f.addAll(LAMBDA_DEFAULT_FLAGS);
         }
+        f.addAll(trust);
         // The experiment's flags come before any training run, so an archive is trained with them too.
         jvmArgs.forEach(a -> f.add(a.replace("{target}", target)));
         switch (variant) {
