@@ -3,7 +3,6 @@ package dev.fapi2lambda.bench;
 import dev.fapi2lambda.aws.BenchSamples;
 import dev.fapi2lambda.aws.JwksServer;
 import dev.fapi2lambda.aws.KmsProtocolServer;
-import dev.fapi2lambda.local.BenchServers;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
@@ -37,8 +36,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Cold start of each function: a fresh JVM per run loads the handler from the Lambda jar and
  * serves one event against DynamoDB Local (a server process, over HTTP, or HTTPS with --tls) and the
- * local key service, beside a baseline handler (SDK DynamoDB client + one GetItem + one ES256 signature) in the same
- * run, targets interleaved round-robin. The figure is process start as the parent sees it
+ * local key service, beside a baseline handler (SDK DynamoDB client + one GetItem + one ES256
+ * signature) in the same run, targets interleaved round-robin. The figure is process start as the parent sees it
  * (System.nanoTime before ProcessBuilder.start to the child's READY line); the child's own "JVM
  * start time to response" is reported beside it.
  */
@@ -88,8 +87,9 @@ final class ColdStart implements Callable<Integer> {
     List<String> jvmArgs = List.of();
 
     @Option(names = "--tls", description = "every backend (DynamoDB Local, the KMS protocol server, the JWKS "
-            + "server) behind a TLS front on the loopback (RSA 2048 leaf and intermediate, as AWS endpoints send), "
-            + "the fresh JVMs (the baseline's too) trusting the JDK's cacerts plus the fronts' root, so that each pays the TLS handshakes it pays in AWS (default: plain HTTP)")
+            + "server) behind a TLS front on the loopback (an RSA 2048 leaf and intermediate, like an AWS "
+            + "endpoint's), the fresh JVMs (the baseline's too) trusting the JDK's cacerts plus the fronts' root, "
+            + "so that each pays the TLS handshakes it pays in AWS (default: plain HTTP)")
     boolean tls;
 
     @Option(names = "--java", description = "the java of the fresh JVMs (default: this JVM's)")
@@ -113,8 +113,7 @@ final class ColdStart implements Callable<Integer> {
         deleteTree(dir);
         Files.createDirectories(dir);
         System.out.println("cold start: fresh JVMs on " + jdk + "; mode " + mode + (tls ? "; TLS" : "; plain HTTP")
-                + "; " + runs + " runs (+" + warmup
-                + " warm-up) per target and variant; " + Runtime.getRuntime().availableProcessors() + " cores");
+                + "; " + runs + " runs (+" + warmup + " warm-up) per target and variant; " + Runtime.getRuntime().availableProcessors() + " cores");
 
         // The server keys: RSA 3072 (template.yaml's Ps256Key) and P-256, in the local key service's file.
         RSAKey rsa = new RSAKeyGenerator(3072).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.PS256)
@@ -140,7 +139,7 @@ final class ColdStart implements Callable<Integer> {
              JwksServer jwks = new JwksServer(published);
              // Without --tls, plain HTTP on the loopback: no TLS handshake is in the figures, the
              // baseline's or the functions'. With it, one TLS front per backend.
-             BenchServers.TlsFronts fronts = tls ? new BenchServers.TlsFronts() : null) {
+             TlsFronts fronts = tls ? new TlsFronts() : null) {
             URI dynamoEndpoint = fronts == null ? dynamoLocal.endpoint() : fronts.front(dynamoLocal.endpoint());
             URI kmsEndpoint = kms == null ? null : fronts == null ? kms.endpoint() : fronts.front(kms.endpoint());
             URI jwksUri = fronts == null ? URI.create(jwks.uri()) : fronts.front(URI.create(jwks.uri()));

@@ -1,4 +1,4 @@
-package dev.fapi2lambda.local;
+package dev.fapi2lambda.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,14 +9,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Collections;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** coldstart --tls's fronts: HTTPS in front of a plain-HTTP backend, and the trust store the children get. */
 class TlsFrontsTest {
+    private static final Path CACERTS = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+
     private HttpServer backend;
-    private BenchServers.TlsFronts fronts;
+    private TlsFronts fronts;
 
     @BeforeEach
     void start() throws Exception {
@@ -37,7 +37,7 @@ class TlsFrontsTest {
             exchange.close();
         });
         backend.start();
-        fronts = new BenchServers.TlsFronts();
+        fronts = new TlsFronts();
     }
 
     @AfterEach
@@ -47,41 +47,30 @@ class TlsFrontsTest {
     }
 
     @Test
-    void frontServesTheBackendOverHttpsToAJvmOnTheWrittenTrustStore(@TempDir Path dir) throws Exception {
-        URI plain = URI.create("http://127.0.0.1:" + backend.getAddress().getPort() + "/jwks");
-        URI front = fronts.front(plain);
+    void frontServesTheBackendOverHttpsToAClientOnTheWrittenTrustStore(@TempDir Path dir) throws Exception {
+        URI front = fronts.front(URI.create("http://127.0.0.1:" + backend.getAddress().getPort() + "/jwks"));
         assertEquals("https", front.getScheme());
         assertEquals("/jwks", front.getPath());
-        Path javaHome = Path.of(System.getProperty("java.home"));
-        Path file = fronts.trustStore(javaHome, dir.resolve("trust.p12"));
+        Path file = fronts.trustStore(Path.of(System.getProperty("java.home")), dir.resolve("trust.p12"));
 
         // Password-less: read without a password, as a JVM given only -Djavax.net.ssl.trustStore reads it.
         KeyStore written = KeyStore.getInstance(file.toFile(), (char[]) null);
-        KeyStore jdk = KeyStore.getInstance(javaHome.resolve("lib/security/cacerts").toFile(), (char[]) null);
+        KeyStore jdk = KeyStore.getInstance(CACERTS.toFile(), (char[]) null);
         assertEquals("PKCS12", written.getType());
         assertEquals(Collections.list(jdk.aliases()).size() + 1, written.size());
         assertTrue(written.isCertificateEntry("fapi2-lambda-bench-root"));
 
         fronts.warm(3);
         for (int i = 0; i < 2; i++) {   // a second connection through the same front
-            assertEquals("plain /jwks", get(front, context(written)));
+            assertEquals("plain /jwks", get(front, TlsFronts.clientContext(written)));
         }
     }
 
     @Test
     void aClientOnTheJdkTrustStoreAloneRejectsTheFront() throws Exception {
         URI front = fronts.front(URI.create("http://127.0.0.1:" + backend.getAddress().getPort() + "/"));
-        KeyStore jdk = KeyStore.getInstance(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts")
-                .toFile(), (char[]) null);
-        assertThrows(SSLHandshakeException.class, () -> get(front, context(jdk)));
-    }
-
-    private static SSLContext context(KeyStore trust) throws Exception {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+        KeyStore jdk = KeyStore.getInstance(CACERTS.toFile(), (char[]) null);
+        assertThrows(SSLHandshakeException.class, () -> get(front, TlsFronts.clientContext(jdk)));
     }
 
     /** A GET with the HTTPS host check on (the leaf names 127.0.0.1), as the SDK's client makes it. */
