@@ -37,9 +37,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Cold start of each function: a fresh JVM per run loads the handler from the Lambda jar and
  * serves one event against DynamoDB Local (a server process, over HTTP, or HTTPS with --tls) and the
  * local key service, beside a baseline handler (SDK DynamoDB client + one GetItem + one ES256
- * signature) in the same run, targets interleaved round-robin. The figure is process start as the parent sees it
- * (System.nanoTime before ProcessBuilder.start to the child's READY line); the child's own "JVM
- * start time to response" is reported beside it.
+ * signature) in the same run, targets interleaved round-robin. The figure is process start as the
+ * parent sees it (System.nanoTime before ProcessBuilder.start to the child's READY line); the
+ * child's own "JVM start time to response" is reported beside it.
  */
 @Command(name = "coldstart", mixinStandardHelpOptions = true,
         description = "Cold start per function vs a minimal SDK+ES256 handler, in fresh JVMs.")
@@ -113,7 +113,8 @@ final class ColdStart implements Callable<Integer> {
         deleteTree(dir);
         Files.createDirectories(dir);
         System.out.println("cold start: fresh JVMs on " + jdk + "; mode " + mode + (tls ? "; TLS" : "; plain HTTP")
-                + "; " + runs + " runs (+" + warmup + " warm-up) per target and variant; " + Runtime.getRuntime().availableProcessors() + " cores");
+                + "; " + runs + " runs (+" + warmup + " warm-up) per target and variant; "
+                + Runtime.getRuntime().availableProcessors() + " cores");
 
         // The server keys: RSA 3072 (template.yaml's Ps256Key) and P-256, in the local key service's file.
         RSAKey rsa = new RSAKeyGenerator(3072).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.PS256)

@@ -116,16 +116,21 @@ final class TlsFronts implements AutoCloseable {
                     }
                     continue;
                 }
+                Socket server = null;
                 try {
-                    Socket server = new Socket(LOOPBACK, port);
+                    server = new Socket(LOOPBACK, port);
                     client.setTcpNoDelay(true);
                     server.setTcpNoDelay(true);
-                    pump(client, server);
-                    pump(server, client);
                 } catch (IOException e) {
                     System.err.println("TLS front " + port + ": backend connect failed: " + e);
                     closeQuietly(client);
+                    if (server != null) {
+                        closeQuietly(server);
+                    }
+                    continue;
                 }
+                pump(client, server);
+                pump(server, client);
             }
         }, "tls-front-" + port);
         accept.setDaemon(true);
