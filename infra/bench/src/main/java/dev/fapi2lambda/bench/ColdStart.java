@@ -92,6 +92,12 @@ final class ColdStart implements Callable<Integer> {
             + "so that each pays the TLS handshakes it pays in AWS (default: plain HTTP)")
     boolean tls;
 
+    @Option(names = "--child-cpus", description = "pin every fresh JVM (the baseline's too) to these CPUs with "
+            + "taskset (Linux; a list such as 1 or 0-1), for the CPU a Lambda function has: 1 vCPU at 1,769 MB and "
+            + "less below it, though Lambda shows 2 up to 3,008 MB. Run the parent under taskset on the other "
+            + "CPUs (DynamoDB Local inherits its CPUs) to keep the emulators off the child's (default: not pinned)")
+    String childCpus;
+
     @Option(names = "--java", description = "the java of the fresh JVMs (default: this JVM's)")
     Path java;
 
@@ -103,6 +109,9 @@ final class ColdStart implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (childCpus != null && !childCpus.matches("[0-9]+([,-][0-9]+)*")) {
+            throw new IllegalArgumentException("--child-cpus: a CPU list such as 1 or 0-1, not " + childCpus);
+        }
         Path javaHome = java == null ? Path.of(System.getProperty("java.home")) : java.toAbsolutePath();
         if (Files.isRegularFile(javaHome)) {   // given the binary
             javaHome = javaHome.getParent().getParent();
@@ -114,7 +123,8 @@ final class ColdStart implements Callable<Integer> {
         Files.createDirectories(dir);
         System.out.println("cold start: fresh JVMs on " + jdk + "; mode " + mode + (tls ? "; TLS" : "; plain HTTP")
                 + "; " + runs + " runs (+" + warmup + " warm-up) per target and variant; "
-                + Runtime.getRuntime().availableProcessors() + " cores");
+                + Runtime.getRuntime().availableProcessors() + " cores"
+                + (childCpus == null ? "" : "; fresh JVMs pinned to CPU " + childCpus));
 
         // The server keys: RSA 3072 (template.yaml's Ps256Key) and P-256, in the local key service's file.
         RSAKey rsa = new RSAKeyGenerator(3072).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.PS256)
@@ -132,6 +142,7 @@ final class ColdStart implements Callable<Integer> {
         result.put("deployedJavaToolOptions", DEPLOYED_TOOL_OPTIONS);
         result.put("extraJvmArgs", jvmArgs);
         result.put("tls", tls);
+        result.put("childCpus", childCpus);
         // The issuer's JWKS, which the authorizer fetches on its first request: the keys its access
         // tokens are signed with (the sample server keys where the sample events are used).
         List<JWK> published = "components".equals(mode) ? BenchSamples.serverKeys() : List.<JWK>of(rsa, ec);
@@ -185,7 +196,7 @@ final class ColdStart implements Callable<Integer> {
                 common.put("KMS_ES256_KEY_ID", "es256-key");
             }
             String classPath = BenchHome.launcherJar() + File.pathSeparator + BenchHome.lambdaJar();
-            Runner runner = new Runner(javaBin, classPath, common, prep, dir.resolve("logs"));
+            Runner runner = new Runner(javaBin, classPath, common, prep, dir.resolve("logs"), childCpus);
 
             Map<String, Object> byVariant = new LinkedHashMap<>();
             List<String[]> table = new ArrayList<>();
@@ -318,6 +329,8 @@ final class ColdStart implements Callable<Integer> {
     /** Spawns and times the fresh JVMs. */
     static final class Runner {
         private final String javaBin;
+        /** taskset's CPU list for every fresh JVM, or null. */
+        private final String cpus;
         private final String classPath;
         private final Map<String, String> common;
         private final ColdStartPrep prep;
@@ -325,8 +338,9 @@ final class ColdStart implements Callable<Integer> {
         private int count;
         final Map<String, String> sources = new LinkedHashMap<>();
 
-        Runner(String javaBin, String classPath, Map<String, String> common, ColdStartPrep prep, Path logs)
-                throws IOException {
+        Runner(String javaBin, String classPath, Map<String, String> common, ColdStartPrep prep, Path logs,
+               String cpus) throws IOException {
+            this.cpus = cpus;
             this.javaBin = javaBin;
             this.classPath = classPath;
             this.common = common;
@@ -339,6 +353,9 @@ final class ColdStart implements Callable<Integer> {
             ColdStartPrep.Prepared prepared = prep.prepare(target);
             sources.put(target, prepared.source());
             List<String> command = new ArrayList<>();
+            if (cpus != null) {
+                command.addAll(List.of("taskset", "-c", cpus));
+            }
             command.add(javaBin);
             command.addAll(flags);
             command.addAll(List.of("-cp", classPath, "dev.fapi2lambda.bench.child.ColdStartChild", target,
