@@ -30,7 +30,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -93,10 +96,14 @@ final class ColdStart implements Callable<Integer> {
     boolean tls;
 
     @Option(names = "--child-cpus", description = "pin every fresh JVM (the baseline's too) to these CPUs with "
-            + "taskset (Linux; a list such as 1 or 0-1), for the CPU a Lambda function has: 1 vCPU at 1,769 MB and "
-            + "less below it, though Lambda shows 2 up to 3,008 MB. Run the parent under taskset on the other "
-            + "CPUs (DynamoDB Local inherits its CPUs) to keep the emulators off the child's (default: not pinned)")
+            + "taskset (Linux; a list such as 1, 0-1 or 0,2), e.g. 1 for the CPU time of a 1,769 MB Lambda function. "
+            + "taskset gives whole CPUs only: a pinned JVM sees them, while Lambda's JVM sees 2 up to 3,008 MB and "
+            + "gets CPU time by memory. Run the parent under taskset on the other CPUs (DynamoDB Local inherits "
+            + "its CPUs) to keep the emulators off the child's (default: not pinned)")
     String childCpus;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--java", description = "the java of the fresh JVMs (default: this JVM's)")
     Path java;
@@ -109,8 +116,9 @@ final class ColdStart implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (childCpus != null && !childCpus.matches("[0-9]+([,-][0-9]+)*")) {
-            throw new IllegalArgumentException("--child-cpus: a CPU list such as 1 or 0-1, not " + childCpus);
+        if (childCpus != null && !childCpus.matches("\\d+(-\\d+)?(,\\d+(-\\d+)?)*")) {
+            throw new ParameterException(spec.commandLine(), "--child-cpus: a CPU list such as 1, 0-1 or 0,2, not "
+                    + childCpus);
         }
         Path javaHome = java == null ? Path.of(System.getProperty("java.home")) : java.toAbsolutePath();
         if (Files.isRegularFile(javaHome)) {   // given the binary
@@ -124,7 +132,7 @@ final class ColdStart implements Callable<Integer> {
         System.out.println("cold start: fresh JVMs on " + jdk + "; mode " + mode + (tls ? "; TLS" : "; plain HTTP")
                 + "; " + runs + " runs (+" + warmup + " warm-up) per target and variant; "
                 + Runtime.getRuntime().availableProcessors() + " cores"
-                + (childCpus == null ? "" : "; fresh JVMs pinned to CPU " + childCpus));
+                + (childCpus == null ? "" : "; fresh JVMs pinned to CPUs " + childCpus));
 
         // The server keys: RSA 3072 (template.yaml's Ps256Key) and P-256, in the local key service's file.
         RSAKey rsa = new RSAKeyGenerator(3072).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.PS256)
@@ -142,7 +150,7 @@ final class ColdStart implements Callable<Integer> {
         result.put("deployedJavaToolOptions", DEPLOYED_TOOL_OPTIONS);
         result.put("extraJvmArgs", jvmArgs);
         result.put("tls", tls);
-        result.put("childCpus", childCpus);
+        result.put("childCpus", childCpus == null ? "not pinned" : childCpus);
         // The issuer's JWKS, which the authorizer fetches on its first request: the keys its access
         // tokens are signed with (the sample server keys where the sample events are used).
         List<JWK> published = "components".equals(mode) ? BenchSamples.serverKeys() : List.<JWK>of(rsa, ec);
